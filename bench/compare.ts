@@ -1,0 +1,144 @@
+/**
+ * `deno task bench`: redis-benchmark against Redix and a real redis-server, side
+ * by side, in the same run, printing requests/s for each and the ratio
+ * Redix/Redis as a Markdown table (the one README keeps).
+ *
+ * Options: --requests N (default 1000000), --clients N (default 50),
+ * --tests ping,set,get (redis-benchmark -t), --pipelines 1,16.
+ */
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    requests: { type: "string", default: "1000000" },
+    clients: { type: "string", default: "50" },
+    tests: { type: "string", default: "ping,set,get" },
+    pipelines: { type: "string", default: "1,16" },
+  },
+});
+
+async function hasProgram(name: string): Promise<boolean> {
+  const { success } = await new Deno.Command("sh", {
+    args: ["-c", `command -v ${name}`],
+    stdout: "null",
+  }).output();
+  return success;
+}
+
+for (const tool of ["redis-benchmark", "redis-server"]) {
+  if (!await hasProgram(tool)) {
+    console.log(
+      `bench: ${tool} not found; skipping. Install it with: apt-get install -y redis-server redis-tools`,
+    );
+    Deno.exit(0);
+  }
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  throw new Error(`nothing listens on port ${port}`);
+}
+
+interface Server {
+  name: string;
+  port: number;
+  process: Deno.ChildProcess;
+}
+
+async function start(name: string, command: string, args: string[]): Promise<Server> {
+  const port = freePort();
+  const process = new Deno.Command(command, {
+    args: [...args, "--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn();
+  await waitForPort(port);
+  return { name, port, process };
+}
+
+/** Runs redis-benchmark and returns requests/s per test name. */
+async function benchmark(port: number, pipeline: number): Promise<Map<string, number>> {
+  const { stdout, success } = await new Deno.Command("redis-benchmark", {
+    args: [
+      "-p",
+      String(port),
+      "-t",
+      values.tests!,
+      "-n",
+      values.requests!,
+      "-c",
+      values.clients!,
+      "-r",
+      "100000",
+      "-P",
+      String(pipeline),
+      "--csv",
+    ],
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!success) throw new Error("redis-benchmark failed");
+  const results = new Map<string, number>();
+  for (const line of new TextDecoder().decode(stdout).split("\n").slice(1)) {
+    const [test, rps] = line.split(",").map((field) => field.replaceAll('"', ""));
+    if (test && rps) results.set(test, Number(rps));
+  }
+  return results;
+}
+
+const redixEntry = new URL("../main.ts", import.meta.url).pathname;
+const servers = [
+  await start("Redix", Deno.execPath(), [
+    "run",
+    "--allow-net",
+    "--allow-read",
+    "--allow-write",
+    "--allow-sys",
+    redixEntry,
+  ]),
+  await start("Redis", "redis-server", []),
+];
+
+const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1] ?? "unknown CPU";
+console.log(
+  `Machine: ${cpu}, ${navigator.hardwareConcurrency} cores; Deno ${Deno.version.deno}; ` +
+    `redis-benchmark -t ${values.tests} -n ${values.requests} -c ${values.clients} -r 100000 -P <pipeline>\n`,
+);
+console.log("| test | pipeline | Redix req/s | Redis req/s | Redix/Redis |");
+console.log("|---|---|---|---|---|");
+try {
+  for (const pipeline of values.pipelines!.split(",").map(Number)) {
+    const [ours, theirs] = [
+      await benchmark(servers[0].port, pipeline),
+      await benchmark(servers[1].port, pipeline),
+    ];
+    for (const [test, redisRps] of theirs) {
+      const redixRps = ours.get(test) ?? 0;
+      console.log(
+        `| ${test} | ${pipeline} | ${Math.round(redixRps)} | ${Math.round(redisRps)} | ${
+          (redixRps / redisRps).toFixed(2)
+        } |`,
+      );
+    }
+  }
+} finally {
+  for (const server of servers) {
+    server.process.kill("SIGKILL");
+    await server.process.status;
+  }
+}

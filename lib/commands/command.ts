@@ -1,0 +1,303 @@
+/**
+ * COMMAND and its subcommands: everything here is read from the command table.
+ *
+ * @module
+ */
+import type { Client } from "../server/client.ts";
+import type { ReplyWriter } from "../resp/writer.ts";
+import { globMatch } from "../util/glob.ts";
+import { helpReply } from "./connection.ts";
+import { SYNTAX_ERROR } from "./errors.ts";
+import type { Command, CommandDefinition } from "./table.ts";
+
+/**
+ * A key specification derived from the table's first/last/step positions, in
+ * COMMAND INFO's shape. Access flags are coarse: RO for read-only commands,
+ * RW otherwise.
+ */
+function writeKeySpecs(w: ReplyWriter, command: Command): void {
+  if (command.firstKey === 0) {
+    w.array(0);
+    return;
+  }
+  w.array(1);
+  w.map(3);
+  w.bulk("flags");
+  const readOnly = command.flags.has("readonly") && !command.flags.has("write");
+  w.set(2);
+  w.simple(readOnly ? "RO" : "RW");
+  w.simple(readOnly ? "access" : "update");
+  w.bulk("begin_search");
+  w.map(2);
+  w.bulk("type");
+  w.bulk("index");
+  w.bulk("spec");
+  w.map(1);
+  w.bulk("index");
+  w.integer(command.firstKey);
+  w.bulk("find_keys");
+  w.map(2);
+  w.bulk("type");
+  w.bulk("range");
+  w.bulk("spec");
+  w.map(3);
+  w.bulk("lastkey");
+  w.integer(command.lastKey < 0 ? command.lastKey : command.lastKey - command.firstKey);
+  w.bulk("keystep");
+  w.integer(command.keyStep);
+  w.bulk("limit");
+  w.integer(0);
+}
+
+/** One COMMAND INFO entry, as Redis 7.0's addReplyCommandInfo. */
+function writeCommandInfo(w: ReplyWriter, command: Command): void {
+  w.array(10);
+  w.bulk(command.name);
+  w.integer(command.arity);
+  w.set(command.flags.size);
+  for (const flag of command.flags) w.simple(flag);
+  w.integer(command.firstKey);
+  w.integer(command.lastKey);
+  w.integer(command.keyStep);
+  w.set(command.categories.length);
+  for (const category of command.categories) w.simple(`@${category}`);
+  w.set(command.tips.length);
+  for (const tip of command.tips) w.simple(tip);
+  writeKeySpecs(w, command);
+  const subcommands = command.subcommands ? [...command.subcommands.values()] : [];
+  w.array(subcommands.length);
+  for (const sub of subcommands) writeCommandInfo(w, sub);
+}
+
+/** One COMMAND DOCS entry (summary, since, group, complexity, subcommands). */
+function writeCommandDocs(w: ReplyWriter, command: Command): void {
+  const subcommands = command.subcommands ? [...command.subcommands.values()] : [];
+  w.map(3 + (command.complexity ? 1 : 0) + (subcommands.length > 0 ? 1 : 0));
+  w.bulk("summary");
+  w.bulk(command.summary);
+  w.bulk("since");
+  w.bulk(command.since);
+  w.bulk("group");
+  w.bulk(command.group);
+  if (command.complexity) {
+    w.bulk("complexity");
+    w.bulk(command.complexity);
+  }
+  if (subcommands.length > 0) {
+    w.bulk("subcommands");
+    w.map(subcommands.length);
+    for (const sub of subcommands) {
+      w.bulk(sub.name);
+      writeCommandDocs(w, sub);
+    }
+  }
+}
+
+/** Finds "get" or "config|get" by the names COMMAND INFO/DOCS accept. */
+function findByFullName(client: Client, name: string): Command | undefined {
+  const [container, sub] = name.toLowerCase().split("|", 2);
+  const command = client.server.table.lookup(container);
+  return sub === undefined ? command : command?.subcommands?.get(sub);
+}
+
+function commandAll(client: Client): void {
+  const commands = [...client.server.table.commands.values()];
+  client.writer.array(commands.length);
+  for (const command of commands) writeCommandInfo(client.writer, command);
+}
+
+function commandCount(client: Client): void {
+  client.writer.integer(client.server.table.commands.size);
+}
+
+function commandInfo(client: Client, argv: string[]): void {
+  if (argv.length === 2) {
+    commandAll(client);
+    return;
+  }
+  const w = client.writer;
+  w.array(argv.length - 2);
+  for (const name of argv.slice(2)) {
+    const command = findByFullName(client, name);
+    if (command) writeCommandInfo(w, command);
+    else w.nullArray();
+  }
+}
+
+function commandDocs(client: Client, argv: string[]): void {
+  const w = client.writer;
+  const commands = argv.length === 2
+    ? [...client.server.table.commands.values()]
+    : argv.slice(2).map((name) => findByFullName(client, name)).filter((c) => c !== undefined);
+  w.map(commands.length);
+  for (const command of commands) {
+    w.bulk(command.name);
+    writeCommandDocs(w, command);
+  }
+}
+
+function commandList(client: Client, argv: string[]): void {
+  let filter: (command: Command) => boolean = () => true;
+  if (argv.length === 5 && argv[2].toUpperCase() === "FILTERBY") {
+    const kind = argv[3].toUpperCase();
+    const value = argv[4];
+    if (kind === "MODULE") filter = () => false;
+    else if (kind === "ACLCAT") filter = (c) => c.categories.includes(value.toLowerCase());
+    else if (kind === "PATTERN") filter = (c) => globMatch(value, c.name, true);
+    else {
+      client.writer.error(SYNTAX_ERROR);
+      return;
+    }
+  } else if (argv.length !== 2) {
+    client.writer.error(SYNTAX_ERROR);
+    return;
+  }
+  const names = [...client.server.table.all()].filter(filter).map((c) => c.name);
+  client.writer.bulkArray(names);
+}
+
+/** COMMAND GETKEYS / GETKEYSANDFLAGS: the keys of a call, from the table. */
+function getKeysGeneric(withFlags: boolean) {
+  return (client: Client, argv: string[]): void => {
+    const w = client.writer;
+    const call = argv.slice(2);
+    const table = client.server.table;
+    const container = table.lookup(call[0]);
+    const command = container?.subcommands && call.length >= 2
+      ? container.subcommands.get(call[1].toLowerCase())
+      : container;
+    if (command === undefined) {
+      w.error("ERR Invalid command specified");
+      return;
+    }
+    if (command.firstKey === 0) {
+      w.error("ERR The command has no key arguments");
+      return;
+    }
+    if ((command.arity > 0 && command.arity !== call.length) || call.length < -command.arity) {
+      w.error("ERR Invalid number of arguments specified for command");
+      return;
+    }
+    const keys = table.keysOf(command, call);
+    if (!withFlags) {
+      w.bulkArray(keys);
+      return;
+    }
+    const readOnly = command.flags.has("readonly") && !command.flags.has("write");
+    w.array(keys.length);
+    for (const key of keys) {
+      w.array(2);
+      w.bulk(key);
+      w.set(2);
+      w.simple(readOnly ? "RO" : "RW");
+      w.simple(readOnly ? "access" : "update");
+    }
+  };
+}
+
+function commandHelp(client: Client): void {
+  helpReply(client.writer, "COMMAND", [
+    "(no subcommand)",
+    "    Return details about all Redis commands.",
+    "COUNT",
+    "    Return the total number of commands in this Redis server.",
+    "LIST",
+    "    Return a list of all commands in this Redis server.",
+    "INFO [<command-name> ...]",
+    "    Return details about multiple Redis commands.",
+    "    If no command names are given, documentation details for all",
+    "    commands are returned.",
+    "DOCS [<command-name> ...]",
+    "    Return documentation details about multiple Redis commands.",
+    "    If no command names are given, documentation details for all",
+    "    commands are returned.",
+    "GETKEYS <full-command>",
+    "    Return the keys from a full Redis command.",
+    "GETKEYSANDFLAGS <full-command>",
+    "    Return the keys and the access flags from a full Redis command.",
+  ]);
+}
+
+const COMMAND_FLAGS: CommandDefinition["flags"] = ["loading", "stale"];
+const INTROSPECTION = { group: "server", categories: ["connection"], flags: COMMAND_FLAGS };
+
+export const commandCommands: CommandDefinition[] = [
+  {
+    ...INTROSPECTION,
+    name: "command",
+    arity: -1,
+    since: "2.8.13",
+    summary: "Returns detailed information about all commands.",
+    complexity: "O(N) where N is the total number of Redis commands",
+    tips: ["nondeterministic_output_order"],
+    handler: commandAll,
+    subcommands: [
+      {
+        ...INTROSPECTION,
+        name: "count",
+        arity: 2,
+        since: "2.8.13",
+        summary: "Returns a count of commands.",
+        complexity: "O(1)",
+        handler: commandCount,
+      },
+      {
+        ...INTROSPECTION,
+        name: "info",
+        arity: -2,
+        since: "2.8.13",
+        summary: "Returns information about one, multiple or all commands.",
+        complexity: "O(N) where N is the number of commands to look up",
+        tips: ["nondeterministic_output_order"],
+        handler: commandInfo,
+      },
+      {
+        ...INTROSPECTION,
+        name: "docs",
+        arity: -2,
+        since: "7.0.0",
+        summary: "Returns documentary information about one, multiple or all commands.",
+        complexity: "O(N) where N is the number of commands to look up",
+        tips: ["nondeterministic_output_order"],
+        handler: commandDocs,
+      },
+      {
+        ...INTROSPECTION,
+        name: "list",
+        arity: -2,
+        since: "7.0.0",
+        summary: "Returns a list of command names.",
+        complexity: "O(N) where N is the total number of Redis commands",
+        tips: ["nondeterministic_output_order"],
+        handler: commandList,
+      },
+      {
+        ...INTROSPECTION,
+        name: "getkeys",
+        arity: -4,
+        since: "2.8.13",
+        summary: "Extracts the key names from an arbitrary command.",
+        complexity: "O(N) where N is the number of arguments to the command",
+        handler: getKeysGeneric(false),
+      },
+      {
+        ...INTROSPECTION,
+        name: "getkeysandflags",
+        arity: -4,
+        since: "7.0.0",
+        summary: "Extracts the key names and access flags for an arbitrary command.",
+        complexity: "O(N) where N is the number of arguments to the command",
+        handler: getKeysGeneric(true),
+      },
+      {
+        ...INTROSPECTION,
+        name: "help",
+        arity: 2,
+        since: "5.0.0",
+        summary: "Returns helpful text about the different subcommands.",
+        complexity: "O(1)",
+        handler: commandHelp,
+      },
+    ],
+  },
+];

@@ -1,0 +1,231 @@
+/**
+ * INFO, in Redis 7.0's section names, field names and layout, because clients and
+ * tools parse it (ioredis reads `loading`, many read `redis_version`).
+ *
+ * @module
+ */
+import process from "node:process";
+import type { Client } from "../server/client.ts";
+import type { RedixServer } from "../server/server.ts";
+import { REDIS_VERSION, REDIX_VERSION } from "../version.ts";
+import type { CommandDefinition } from "./table.ts";
+
+type Section = (server: RedixServer) => [string, string | number][];
+
+/** A stable 40-hex-digit id per process, like Redis's run_id. */
+const RUN_ID = Array.from(
+  crypto.getRandomValues(new Uint8Array(20)),
+  (b) => b.toString(16).padStart(2, "0"),
+).join("");
+
+/** Redis's bytesToHuman: 1023B, 1.00K, 1.50M, ... */
+export function bytesToHuman(n: number): string {
+  const units = ["K", "M", "G", "T", "P"];
+  if (n < 1024) return `${n}B`;
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(2)}${units[unit]}`;
+}
+
+let peakMemory = 0;
+
+/**
+ * Memory as the V8 heap plus external (ArrayBuffer) memory: what our data
+ * occupies, the closest match to Redis's allocator-counted used_memory.
+ */
+function usedMemory(): { used: number; rss: number } {
+  const usage = Deno.memoryUsage();
+  const used = usage.heapUsed + usage.external;
+  if (used > peakMemory) peakMemory = used;
+  return { used, rss: usage.rss };
+}
+
+const SECTIONS: Record<string, Section> = {
+  server: (server) => {
+    const uptime = Math.floor((Date.now() - server.stats.startTime) / 1000);
+    return [
+      ["redis_version", REDIS_VERSION],
+      ["redis_git_sha1", "00000000"],
+      ["redis_git_dirty", 0],
+      ["redis_build_id", "0"],
+      ["redis_mode", "standalone"],
+      ["os", `${Deno.build.os} ${Deno.osRelease()} ${Deno.build.arch}`],
+      ["arch_bits", 64],
+      ["monotonic_clock", "POSIX clock_gettime"],
+      ["multiplexing_api", "epoll"],
+      ["atomicvar_api", "c11-builtin"],
+      ["gcc_version", "0.0.0"],
+      ["process_id", Deno.pid],
+      ["process_supervised", "no"],
+      ["run_id", RUN_ID],
+      ["tcp_port", server.port],
+      ["server_time_usec", Date.now() * 1000],
+      ["uptime_in_seconds", uptime],
+      ["uptime_in_days", Math.floor(uptime / 86400)],
+      ["hz", server.config.getNumber("hz")],
+      ["configured_hz", server.config.getNumber("hz")],
+      ["lru_clock", Math.floor(Date.now() / 1000) & 0xffffff],
+      ["executable", Deno.execPath()],
+      ["config_file", server.config.configFile ?? ""],
+      ["io_threads_active", 0],
+      ["redix_version", REDIX_VERSION],
+      ["deno_version", Deno.version.deno],
+    ];
+  },
+  clients: (server) => [
+    ["connected_clients", server.clients.size],
+    ["cluster_connections", 0],
+    ["maxclients", server.config.getNumber("maxclients")],
+    ["client_recent_max_input_buffer", 0],
+    ["client_recent_max_output_buffer", 0],
+    ["blocked_clients", 0],
+    ["tracking_clients", 0],
+    ["clients_in_timeout_table", 0],
+  ],
+  memory: (server) => {
+    const { used, rss } = usedMemory();
+    const maxmemory = server.config.getNumber("maxmemory");
+    return [
+      ["used_memory", used],
+      ["used_memory_human", bytesToHuman(used)],
+      ["used_memory_rss", rss],
+      ["used_memory_rss_human", bytesToHuman(rss)],
+      ["used_memory_peak", peakMemory],
+      ["used_memory_peak_human", bytesToHuman(peakMemory)],
+      ["used_memory_peak_perc", `${((used / peakMemory) * 100).toFixed(2)}%`],
+      ["total_system_memory", Deno.systemMemoryInfo().total],
+      ["total_system_memory_human", bytesToHuman(Deno.systemMemoryInfo().total)],
+      ["maxmemory", maxmemory],
+      ["maxmemory_human", bytesToHuman(maxmemory)],
+      ["maxmemory_policy", server.config.getString("maxmemory-policy")],
+      ["mem_fragmentation_ratio", (rss / used).toFixed(2)],
+      ["mem_allocator", "v8"],
+      ["lazyfree_pending_objects", 0],
+    ];
+  },
+  persistence: (server) => [
+    ["loading", 0],
+    ["async_loading", 0],
+    ["current_cow_peak", 0],
+    ["rdb_changes_since_last_save", server.dirty],
+    ["rdb_bgsave_in_progress", 0],
+    ["rdb_last_save_time", Math.floor(server.stats.startTime / 1000)],
+    ["rdb_last_bgsave_status", "ok"],
+    ["rdb_last_bgsave_time_sec", -1],
+    ["rdb_current_bgsave_time_sec", -1],
+    ["aof_enabled", 0],
+    ["aof_rewrite_in_progress", 0],
+    ["aof_rewrite_scheduled", 0],
+    ["aof_last_rewrite_time_sec", -1],
+    ["aof_current_rewrite_time_sec", -1],
+    ["aof_last_bgrewrite_status", "ok"],
+    ["aof_last_write_status", "ok"],
+  ],
+  stats: (server) => {
+    const stats = server.stats;
+    return [
+      ["total_connections_received", stats.connectionsReceived],
+      ["total_commands_processed", stats.commandsProcessed],
+      ["instantaneous_ops_per_sec", stats.opsPerSecond],
+      ["total_net_input_bytes", stats.netInputBytes],
+      ["total_net_output_bytes", stats.netOutputBytes],
+      ["rejected_connections", stats.rejectedConnections],
+      ["expired_keys", stats.expiredKeys],
+      ["evicted_keys", 0],
+      ["keyspace_hits", stats.keyspaceHits],
+      ["keyspace_misses", stats.keyspaceMisses],
+      ["pubsub_channels", 0],
+      ["pubsub_patterns", 0],
+      ["latest_fork_usec", 0],
+      ["total_forks", 0],
+    ];
+  },
+  replication: () => [
+    ["role", "master"],
+    ["connected_slaves", 0],
+    ["master_failover_state", "no-failover"],
+    ["master_replid", RUN_ID],
+    ["master_replid2", "0".repeat(40)],
+    ["master_repl_offset", 0],
+    ["second_repl_offset", -1],
+    ["repl_backlog_active", 0],
+    ["repl_backlog_size", 1048576],
+    ["repl_backlog_first_byte_offset", 0],
+    ["repl_backlog_histlen", 0],
+  ],
+  cpu: () => {
+    const usage = process.cpuUsage();
+    return [
+      ["used_cpu_sys", (usage.system / 1e6).toFixed(6)],
+      ["used_cpu_user", (usage.user / 1e6).toFixed(6)],
+    ];
+  },
+  modules: () => [],
+  errorstats: () => [],
+  cluster: () => [["cluster_enabled", 0]],
+  keyspace: (server) =>
+    server.keyspace.dbs
+      .filter((db) => db.size > 0)
+      .map((db) => [`db${db.index}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=0`]),
+};
+
+const DEFAULT_SECTIONS = [
+  "server",
+  "clients",
+  "memory",
+  "persistence",
+  "stats",
+  "replication",
+  "cpu",
+  "modules",
+  "errorstats",
+  "cluster",
+  "keyspace",
+];
+
+/** The title Redis gives a section (`# Server`, `# Errorstats` ...). */
+function title(section: string): string {
+  return section[0].toUpperCase() + section.slice(1);
+}
+
+/** Builds the INFO text for the requested section names. */
+export function infoText(server: RedixServer, requested: string[]): string {
+  const names = new Set<string>();
+  for (const name of requested.length === 0 ? ["default"] : requested.map((r) => r.toLowerCase())) {
+    if (name === "default" || name === "all" || name === "everything") {
+      for (const section of DEFAULT_SECTIONS) names.add(section);
+    } else if (name in SECTIONS) {
+      names.add(name);
+    }
+  }
+  const blocks: string[] = [];
+  for (const section of DEFAULT_SECTIONS) {
+    if (!names.has(section)) continue;
+    const lines = SECTIONS[section](server).map(([field, value]) => `${field}:${value}\r\n`);
+    blocks.push(`# ${title(section)}\r\n${lines.join("")}`);
+  }
+  return blocks.join("\r\n");
+}
+
+function info(client: Client, argv: string[]): void {
+  client.writer.verbatim(infoText(client.server, argv.slice(1)));
+}
+
+export const infoCommands: CommandDefinition[] = [
+  {
+    name: "info",
+    arity: -1,
+    flags: ["loading", "stale"],
+    categories: ["dangerous"],
+    group: "server",
+    since: "1.0.0",
+    summary: "Returns information and statistics about the server.",
+    complexity: "O(1)",
+    tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"],
+    handler: info,
+  },
+];

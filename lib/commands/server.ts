@@ -1,0 +1,254 @@
+/**
+ * Server commands: TIME, DBSIZE, FLUSHDB, FLUSHALL, SHUTDOWN and CONFIG.
+ *
+ * @module
+ */
+import type { Client } from "../server/client.ts";
+import { helpReply } from "./connection.ts";
+import { SYNTAX_ERROR } from "./errors.ts";
+import type { CommandDefinition } from "./table.ts";
+
+function time(client: Client): void {
+  const micros = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
+  client.writer.array(2);
+  client.writer.bulk(String(micros / 1_000_000n));
+  client.writer.bulk(String(micros % 1_000_000n));
+}
+
+function dbsize(client: Client): void {
+  client.writer.integer(client.db.size);
+}
+
+/**
+ * Checks FLUSHDB/FLUSHALL's optional ASYNC|SYNC. Both behave the same here:
+ * dropping the maps is O(1) and the garbage collector frees them lazily.
+ */
+function flushModeValid(client: Client, argv: string[]): boolean {
+  if (argv.length > 2 || (argv.length === 2 && !/^(a?sync)$/i.test(argv[1]))) {
+    client.writer.error(SYNTAX_ERROR);
+    return false;
+  }
+  return true;
+}
+
+function flushdb(client: Client, argv: string[]): void {
+  if (!flushModeValid(client, argv)) return;
+  const db = client.db;
+  db.clear();
+  client.writer.ok();
+  client.server.propagate(db, ["FLUSHDB"]);
+}
+
+function flushall(client: Client, argv: string[]): void {
+  if (!flushModeValid(client, argv)) return;
+  client.server.keyspace.flushAll();
+  client.writer.ok();
+  client.server.propagate(client.db, ["FLUSHALL"]);
+}
+
+/**
+ * SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. The caller gets no reply: its
+ * connection closes with the server, after the replies of the other clients
+ * that are in flight have been written.
+ */
+function shutdown(client: Client, argv: string[]): void {
+  const flags = new Set<string>();
+  for (const arg of argv.slice(1)) {
+    const flag = arg.toLowerCase();
+    if (!["nosave", "save", "now", "force", "abort"].includes(flag)) {
+      client.writer.error(SYNTAX_ERROR);
+      return;
+    }
+    flags.add(flag);
+  }
+  if ((flags.has("abort") && flags.size > 1) || (flags.has("save") && flags.has("nosave"))) {
+    client.writer.error(SYNTAX_ERROR);
+    return;
+  }
+  const server = client.server;
+  if (flags.has("abort")) {
+    // Shutdown is immediate here, so there is never one in progress to abort.
+    client.writer.error("ERR No shutdown in progress.");
+    return;
+  }
+  server.log.warning("User requested shutdown...");
+  if (flags.has("save") && !flags.has("force")) {
+    server.log.warning("Error trying to save the DB: RDB persistence is not implemented yet");
+    client.writer.error("ERR Errors trying to SHUTDOWN. Check logs.");
+    return;
+  }
+  client.closeAfterReply = true;
+  server.shutdown();
+}
+
+function configGet(client: Client, argv: string[]): void {
+  const pairs = client.server.config.configGet(argv.slice(2));
+  client.writer.map(pairs.length);
+  for (const [name, value] of pairs) {
+    client.writer.bulk(name);
+    client.writer.bulk(value);
+  }
+}
+
+function configSet(client: Client, argv: string[]): void {
+  if (argv.length % 2 !== 0) {
+    client.writer.error(SYNTAX_ERROR);
+    return;
+  }
+  const error = client.server.config.configSet(argv.slice(2));
+  if (error === null) client.writer.ok();
+  else client.writer.error(error);
+}
+
+function configResetStat(client: Client): void {
+  client.server.resetStats();
+  client.writer.ok();
+}
+
+function configRewrite(client: Client): void {
+  const error = client.server.config.rewrite();
+  if (error === null) {
+    client.server.log.notice("CONFIG REWRITE executed with success.");
+    client.writer.ok();
+  } else {
+    client.writer.error(error);
+  }
+}
+
+function configHelp(client: Client): void {
+  helpReply(client.writer, "CONFIG", [
+    "GET <pattern>",
+    "    Return parameters matching the glob-like <pattern> and their values.",
+    "SET <directive> <value>",
+    "    Set the configuration <directive> to <value>.",
+    "RESETSTAT",
+    "    Reset statistics reported by the INFO command.",
+    "REWRITE",
+    "    Rewrite the configuration file.",
+  ]);
+}
+
+const SERVER = { group: "server" };
+const CONFIG_FLAGS: CommandDefinition["flags"] = ["admin", "noscript", "loading", "stale"];
+
+export const serverCommands: CommandDefinition[] = [
+  {
+    ...SERVER,
+    name: "time",
+    arity: 1,
+    flags: ["loading", "stale", "fast"],
+    since: "2.6.0",
+    summary: "Returns the server time.",
+    complexity: "O(1)",
+    tips: ["nondeterministic_output"],
+    handler: time,
+  },
+  {
+    ...SERVER,
+    name: "dbsize",
+    arity: 1,
+    flags: ["readonly", "fast"],
+    categories: ["keyspace"],
+    since: "1.0.0",
+    summary: "Returns the number of keys in the database.",
+    complexity: "O(1)",
+    tips: ["request_policy:all_shards", "response_policy:agg_sum"],
+    handler: dbsize,
+  },
+  {
+    ...SERVER,
+    name: "flushdb",
+    arity: -1,
+    flags: ["write"],
+    categories: ["keyspace", "dangerous"],
+    since: "1.0.0",
+    summary: "Remove all keys from the current database.",
+    complexity: "O(N) where N is the number of keys in the selected database",
+    tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+    handler: flushdb,
+  },
+  {
+    ...SERVER,
+    name: "flushall",
+    arity: -1,
+    flags: ["write"],
+    categories: ["keyspace", "dangerous"],
+    since: "1.0.0",
+    summary: "Removes all keys from all databases.",
+    complexity: "O(N) where N is the total number of keys in all databases",
+    tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
+    handler: flushall,
+  },
+  {
+    ...SERVER,
+    name: "shutdown",
+    arity: -1,
+    flags: ["admin", "noscript", "loading", "stale", "no_multi", "allow_busy"],
+    since: "1.0.0",
+    summary: "Synchronously saves the database(s) to disk and shuts down the Redis server.",
+    complexity:
+      "O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)",
+    handler: shutdown,
+  },
+  {
+    ...SERVER,
+    name: "config",
+    arity: -2,
+    since: "2.0.0",
+    summary: "A container for server configuration commands.",
+    complexity: "Depends on subcommand.",
+    subcommands: [
+      {
+        ...SERVER,
+        name: "get",
+        arity: -3,
+        flags: CONFIG_FLAGS,
+        since: "2.0.0",
+        summary: "Returns the effective values of configuration parameters.",
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        handler: configGet,
+      },
+      {
+        ...SERVER,
+        name: "set",
+        arity: -4,
+        flags: CONFIG_FLAGS,
+        since: "2.0.0",
+        summary: "Sets configuration parameters in-flight.",
+        complexity: "O(N) when N is the number of configuration parameters provided",
+        tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
+        handler: configSet,
+      },
+      {
+        ...SERVER,
+        name: "resetstat",
+        arity: 2,
+        flags: CONFIG_FLAGS,
+        since: "2.0.0",
+        summary: "Resets the server's statistics.",
+        complexity: "O(1)",
+        handler: configResetStat,
+      },
+      {
+        ...SERVER,
+        name: "rewrite",
+        arity: 2,
+        flags: CONFIG_FLAGS,
+        since: "2.8.0",
+        summary: "Persists the effective configuration to file.",
+        complexity: "O(1)",
+        handler: configRewrite,
+      },
+      {
+        ...SERVER,
+        name: "help",
+        arity: 2,
+        flags: ["loading", "stale"],
+        since: "5.0.0",
+        summary: "Returns helpful text about the different subcommands.",
+        complexity: "O(1)",
+        handler: configHelp,
+      },
+    ],
+  },
+];

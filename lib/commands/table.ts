@@ -1,0 +1,232 @@
+/**
+ * The command table (DESIGN.md §4): one description per command, modelled on
+ * Redis's JSON command specs. Everything generic — arity and unknown-command
+ * errors, COMMAND INFO/DOCS/GETKEYS, later MULTI queueing, ACL and propagation —
+ * reads these entries instead of special-casing names.
+ *
+ * @module
+ */
+import type { Client } from "../server/client.ts";
+
+export type CommandFlag =
+  | "write"
+  | "readonly"
+  | "denyoom"
+  | "admin"
+  | "pubsub"
+  | "noscript"
+  | "blocking"
+  | "loading"
+  | "stale"
+  | "skip_monitor"
+  | "skip_slowlog"
+  | "fast"
+  | "no_auth"
+  | "may_replicate"
+  | "no_mandatory_keys"
+  | "no_async_loading"
+  | "no_multi"
+  | "allow_busy"
+  | "sentinel"
+  | "only_sentinel";
+
+/** Runs a command whose name and arity were already checked. */
+export type CommandHandler = (client: Client, argv: string[]) => void;
+
+/** What a command file declares; the table fills in the rest. */
+export interface CommandDefinition {
+  /** Lower case; a subcommand is declared inside its container with its own name. */
+  name: string;
+  /** Redis convention: n exactly, -n at least n, counting the name (and subcommand). */
+  arity: number;
+  flags?: CommandFlag[];
+  /** Key positions: first, last (negative counts from the end), step; 0 = no keys. */
+  keys?: [first: number, last: number, step: number];
+  /** ACL categories beyond those implied by the flags (e.g. "string", "keyspace"). */
+  categories?: string[];
+  /** Redis's command group: "string", "generic", "server", "connection", ... */
+  group: string;
+  since: string;
+  summary: string;
+  complexity?: string;
+  /** COMMAND INFO tips, e.g. "nondeterministic_output". */
+  tips?: string[];
+  handler?: CommandHandler;
+  subcommands?: CommandDefinition[];
+}
+
+export interface Command {
+  /** Full name as Redis reports it: "get", "config|get". */
+  name: string;
+  arity: number;
+  flags: ReadonlySet<CommandFlag>;
+  firstKey: number;
+  lastKey: number;
+  keyStep: number;
+  categories: readonly string[];
+  group: string;
+  since: string;
+  summary: string;
+  complexity?: string;
+  tips: readonly string[];
+  handler?: CommandHandler;
+  /** Present on container commands (CONFIG, CLIENT ...), keyed by lower-case name. */
+  subcommands?: Map<string, Command>;
+  /** The container of a subcommand. */
+  parent?: Command;
+}
+
+/** Redis's order of command flags, which COMMAND INFO follows. */
+const FLAG_ORDER: readonly CommandFlag[] = [
+  "write",
+  "readonly",
+  "denyoom",
+  "admin",
+  "pubsub",
+  "noscript",
+  "blocking",
+  "loading",
+  "stale",
+  "skip_monitor",
+  "skip_slowlog",
+  "fast",
+  "no_auth",
+  "may_replicate",
+  "sentinel",
+  "only_sentinel",
+  "no_mandatory_keys",
+  "no_async_loading",
+  "no_multi",
+  "allow_busy",
+];
+
+/** Redis's order of ACL categories (its ACLCommandCategories table). */
+const CATEGORY_ORDER = [
+  "keyspace",
+  "read",
+  "write",
+  "set",
+  "sortedset",
+  "list",
+  "hash",
+  "string",
+  "bitmap",
+  "hyperloglog",
+  "geo",
+  "stream",
+  "pubsub",
+  "admin",
+  "fast",
+  "slow",
+  "blocking",
+  "dangerous",
+  "connection",
+  "transaction",
+  "scripting",
+];
+
+function byOrder<T>(order: readonly T[]): (a: T, b: T) => number {
+  return (a, b) => order.indexOf(a) - order.indexOf(b);
+}
+
+/**
+ * ACL categories a command gets from its flags, as Redis's
+ * setImplicitACLCategories does.
+ */
+function impliedCategories(flags: ReadonlySet<CommandFlag>): string[] {
+  const implied: string[] = [];
+  if (flags.has("write")) implied.push("write");
+  if (flags.has("readonly") && !flags.has("write")) implied.push("read");
+  if (flags.has("admin")) implied.push("admin", "dangerous");
+  if (flags.has("pubsub")) implied.push("pubsub");
+  if (flags.has("fast")) implied.push("fast");
+  if (flags.has("blocking")) implied.push("blocking");
+  if (!flags.has("fast")) implied.push("slow");
+  return implied;
+}
+
+function buildCommand(def: CommandDefinition, parent?: Command): Command {
+  const flags = new Set([...(def.flags ?? [])].sort(byOrder(FLAG_ORDER)));
+  const [firstKey, lastKey, keyStep] = def.keys ?? [0, 0, 0];
+  const categories = [...new Set([...(def.categories ?? []), ...impliedCategories(flags)])]
+    .sort(byOrder(CATEGORY_ORDER));
+  const command: Command = {
+    name: parent ? `${parent.name}|${def.name}` : def.name,
+    arity: def.arity,
+    flags,
+    firstKey,
+    lastKey,
+    keyStep,
+    categories,
+    group: def.group,
+    since: def.since,
+    summary: def.summary,
+    complexity: def.complexity,
+    tips: def.tips ?? [],
+    handler: def.handler,
+    parent,
+  };
+  if (def.subcommands) {
+    command.subcommands = new Map();
+    for (const sub of def.subcommands) {
+      command.subcommands.set(sub.name, buildCommand(sub, command));
+    }
+  }
+  return command;
+}
+
+export class CommandTable {
+  /** By lower-case name. */
+  readonly commands = new Map<string, Command>();
+  /**
+   * The same commands under the exact spellings clients send most (lower and
+   * upper case), so the hot path finds them without lower-casing the name.
+   */
+  private readonly bySpelling = new Map<string, Command>();
+
+  constructor(definitions: Iterable<CommandDefinition>) {
+    for (const def of definitions) {
+      if (this.commands.has(def.name)) {
+        throw new Error(`command ${def.name} is defined twice`);
+      }
+      const command = buildCommand(def);
+      this.commands.set(def.name, command);
+      this.bySpelling.set(def.name, command);
+      this.bySpelling.set(def.name.toUpperCase(), command);
+    }
+  }
+
+  /** The top-level command named `name` in any letter case. */
+  lookup(name: string): Command | undefined {
+    return this.bySpelling.get(name) ?? this.commands.get(name.toLowerCase());
+  }
+
+  /** Resolves "CONFIG GET" style pairs; undefined when either part is unknown. */
+  lookupFull(argv: readonly string[]): Command | undefined {
+    const command = this.lookup(argv[0]);
+    if (command?.subcommands === undefined || argv.length < 2) return command;
+    return command.subcommands.get(argv[1].toLowerCase());
+  }
+
+  /** Every command and subcommand. */
+  *all(): IterableIterator<Command> {
+    for (const command of this.commands.values()) {
+      yield command;
+      if (command.subcommands) yield* command.subcommands.values();
+    }
+  }
+
+  /**
+   * The key arguments of a call, from the table's key positions, as
+   * COMMAND GETKEYS reports them.
+   */
+  keysOf(command: Command, argv: readonly string[]): string[] {
+    if (command.firstKey === 0) return [];
+    const last = command.lastKey < 0 ? argv.length + command.lastKey : command.lastKey;
+    const keys: string[] = [];
+    for (let i = command.firstKey; i <= last && i < argv.length; i += command.keyStep) {
+      keys.push(argv[i]);
+    }
+    return keys;
+  }
+}

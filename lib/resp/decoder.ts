@@ -1,0 +1,317 @@
+/**
+ * Incremental RESP request decoder.
+ *
+ * Bytes arrive in arbitrary chunks; {@link RespDecoder.next} returns each complete
+ * command as an array of binary strings (one char per byte, see DESIGN.md §2) and
+ * keeps the parse state between chunks, so a command split over many reads costs
+ * time linear in its size. Both multibulk (`*2\r\n$3\r\nGET\r\n...`) and inline
+ * (`GET key\r\n`) requests are accepted, with Redis 7.0's limits and error texts.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { bytesToBinary, type Latin1View, latin1View } from "../util/latin1.ts";
+import { splitInlineArgs } from "./inline.ts";
+
+/** Longest inline request or count line without CRLF (Redis's PROTO_INLINE_MAX_SIZE). */
+export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
+/** Bulks at least this big are gathered piece by piece instead of in the read buffer. */
+export const PROTO_MBULK_BIG_ARG = 32 * 1024;
+const INITIAL_BUFFER = 16 * 1024;
+const MIN_READ_SPACE = 4 * 1024;
+const CR = 13;
+const LF = 10;
+
+/** A malformed request stream. The message is Redis's, without the `ERR ` prefix. */
+export class ProtocolError extends Error {}
+
+export interface DecoderLimits {
+  /** proto-max-bulk-len: the largest bulk argument accepted. */
+  maxBulkLen: number;
+}
+
+/**
+ * Parses an ASCII decimal as Redis's string2ll does: optional '-', no '+', no
+ * leading zeros, no spaces. Returns NaN when the text is not such a number.
+ * Callers that need the full int64 range check the digit count themselves;
+ * request counts and lengths are far below 2^53.
+ */
+function parseLength(bytes: Uint8Array, start: number, end: number): number {
+  if (start >= end || end - start > 19) return NaN;
+  let i = start;
+  let negative = false;
+  if (bytes[i] === 45) {
+    negative = true;
+    if (++i === end) return NaN;
+  }
+  if (bytes[i] === 48) return end - start === 1 ? 0 : NaN;
+  let value = 0;
+  for (; i < end; i++) {
+    const digit = bytes[i] - 48;
+    if (digit < 0 || digit > 9) return NaN;
+    value = value * 10 + digit;
+  }
+  return negative ? -value : value;
+}
+
+export class RespDecoder {
+  private bytes: Uint8Array;
+  private view: Latin1View;
+  /** First unparsed byte. */
+  private start = 0;
+  /** One past the last byte received. */
+  private end = 0;
+  /** Arguments still expected by the multibulk being parsed; 0 when between commands. */
+  private pendingArgs = 0;
+  private args: string[] = [];
+  /** The most recent command name, see {@link commandName}. */
+  private lastName = "";
+  /** Length of the bulk whose data is awaited, or -1 while its `$` line is awaited. */
+  private bulkLen = -1;
+  /** Pieces of a big bulk gathered so far (see PROTO_MBULK_BIG_ARG), else null. */
+  private bigParts: Uint8Array[] | null = null;
+  /** Bytes of the big bulk, CRLF included, still to arrive. */
+  private bigRemaining = 0;
+
+  constructor(public limits: DecoderLimits = { maxBulkLen: 512 * 1024 * 1024 }) {
+    this.bytes = new Uint8Array(INITIAL_BUFFER);
+    this.view = latin1View(this.bytes);
+  }
+
+  /** Bytes received but not yet consumed by a complete command. */
+  get buffered(): number {
+    return this.end - this.start + (this.bigParts ? this.bigPartsLength() : 0);
+  }
+
+  /** Capacity of the read buffer (for memory accounting such as CLIENT LIST qbuf). */
+  get capacity(): number {
+    return this.bytes.length;
+  }
+
+  /**
+   * The free tail of the buffer, to read the socket into directly; call
+   * {@link commit} with the number of bytes read.
+   */
+  writable(): Uint8Array {
+    if (this.start === this.end) {
+      this.start = this.end = 0;
+    }
+    if (this.bytes.length - this.end < MIN_READ_SPACE) {
+      const used = this.end - this.start;
+      if (this.start > 0 && used + MIN_READ_SPACE <= this.bytes.length) {
+        this.bytes.copyWithin(0, this.start, this.end);
+      } else {
+        const grown = new Uint8Array(
+          Math.max(this.bytes.length * 2, used + MIN_READ_SPACE),
+        );
+        grown.set(this.bytes.subarray(this.start, this.end));
+        this.bytes = grown;
+        this.view = latin1View(grown);
+      }
+      this.start = 0;
+      this.end = used;
+    }
+    return this.bytes.subarray(this.end);
+  }
+
+  commit(n: number): void {
+    this.end += n;
+  }
+
+  /** Copies a chunk in (for callers that do not read into {@link writable}). */
+  push(chunk: Uint8Array): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      const space = this.writable();
+      const n = Math.min(space.length, chunk.length - offset);
+      space.set(chunk.subarray(offset, offset + n));
+      this.commit(n);
+      offset += n;
+    }
+  }
+
+  /**
+   * Returns the next complete command, or null when more bytes are needed.
+   * Empty requests (`*0`, blank inline lines) are skipped. Throws ProtocolError;
+   * the stream cannot be resumed after that.
+   */
+  next(): string[] | null {
+    while (true) {
+      if (this.pendingArgs === 0) {
+        if (this.start === this.end) return null;
+        if (this.bytes[this.start] !== 42 /* '*' */) {
+          const inline = this.nextInline();
+          if (inline === null) return null;
+          if (inline.length === 0) continue;
+          return inline;
+        }
+        const count = this.readCountLine(
+          42,
+          "too big mbulk count string",
+          "invalid multibulk length",
+        );
+        if (count === undefined) return null;
+        if (count <= 0) continue;
+        this.pendingArgs = count;
+        // Sized as arguments arrive, so a huge announced count costs nothing up front.
+        this.args = [];
+      }
+      if (!this.readArgs()) return null;
+      const command = this.args;
+      this.args = [];
+      return command;
+    }
+  }
+
+  /**
+   * The first CR at or after the cursor among the received bytes, or -1. Count
+   * lines are short, so a plain loop beats a native indexOf call for them.
+   */
+  private findCR(): number {
+    const bytes = this.bytes;
+    const end = this.end;
+    const shortEnd = Math.min(end, this.start + 24);
+    for (let i = this.start; i < shortEnd; i++) {
+      if (bytes[i] === CR) return i;
+    }
+    if (shortEnd === end) return -1;
+    const cr = bytes.indexOf(CR, shortEnd);
+    return cr === -1 || cr >= end ? -1 : cr;
+  }
+
+  /**
+   * Reads the `*<n>` or `$<n>` line at the cursor, checking that it starts with
+   * `type`. undefined: the line is incomplete.
+   */
+  private readCountLine(
+    type: number,
+    tooBig: string,
+    invalid: string,
+  ): number | undefined {
+    const bytes = this.bytes;
+    const cr = this.findCR();
+    if (cr === -1) {
+      if (this.end - this.start > PROTO_INLINE_MAX_SIZE) {
+        throw new ProtocolError(`Protocol error: ${tooBig}`);
+      }
+      return undefined;
+    }
+    if (cr + 1 >= this.end) return undefined; // the LF has not arrived yet
+    if (bytes[this.start] !== type) {
+      throw new ProtocolError(
+        `Protocol error: expected '$', got '${String.fromCharCode(bytes[this.start])}'`,
+      );
+    }
+    const value = parseLength(bytes, this.start + 1, cr);
+    if (Number.isNaN(value) || value > 2147483647) {
+      throw new ProtocolError(`Protocol error: ${invalid}`);
+    }
+    this.start = cr + 2;
+    return value;
+  }
+
+  private readArgs(): boolean {
+    while (this.pendingArgs > 0) {
+      if (this.bigParts !== null) {
+        if (!this.readBigBulk()) return false;
+        continue;
+      }
+      if (this.bulkLen === -1) {
+        const len = this.readCountLine(
+          36,
+          "too big bulk count string",
+          "invalid bulk length",
+        );
+        if (len === undefined) return false;
+        if (len < 0 || len > this.limits.maxBulkLen) {
+          throw new ProtocolError("Protocol error: invalid bulk length");
+        }
+        this.bulkLen = len;
+      }
+      const len = this.bulkLen;
+      if (this.end - this.start >= len + 2) {
+        // Like Redis, the two bytes after the data are taken as CRLF unchecked.
+        this.args.push(
+          this.args.length === 0
+            ? this.commandName(len)
+            : this.view.latin1Slice(this.start, this.start + len),
+        );
+        this.start += len + 2;
+        this.bulkLen = -1;
+        this.pendingArgs--;
+      } else if (len >= PROTO_MBULK_BIG_ARG) {
+        this.bigParts = [];
+        this.bigRemaining = len + 2;
+      } else {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The command name at the cursor. Clients repeat the same few names, so the
+   * previous name's string is reused when the bytes match: no allocation, and
+   * the command table lookup then finds an already-hashed string.
+   */
+  private commandName(len: number): string {
+    const last = this.lastName;
+    if (last.length === len) {
+      const bytes = this.bytes;
+      const start = this.start;
+      let i = 0;
+      while (i < len && bytes[start + i] === last.charCodeAt(i)) i++;
+      if (i === len) return last;
+    }
+    const name = this.view.latin1Slice(this.start, this.start + len);
+    if (len <= 32) this.lastName = name;
+    return name;
+  }
+
+  /** Moves what has arrived of a big bulk out of the read buffer. */
+  private readBigBulk(): boolean {
+    const available = this.end - this.start;
+    if (available === 0) return false;
+    const take = Math.min(available, this.bigRemaining);
+    const dataTake = Math.min(take, this.bigRemaining - 2);
+    if (dataTake > 0) {
+      this.bigParts!.push(this.bytes.slice(this.start, this.start + dataTake));
+    }
+    this.start += take;
+    this.bigRemaining -= take;
+    if (this.bigRemaining > 0) return false;
+    const parts = this.bigParts!;
+    this.bigParts = null;
+    const whole = parts.length === 1 ? parts[0] : Buffer.concat(parts);
+    this.args.push(bytesToBinary(whole));
+    this.bulkLen = -1;
+    this.pendingArgs--;
+    return true;
+  }
+
+  private bigPartsLength(): number {
+    let n = 0;
+    for (const part of this.bigParts!) n += part.length;
+    return n;
+  }
+
+  /** Parses one inline request; null when its newline has not arrived. */
+  private nextInline(): string[] | null {
+    const lf = this.bytes.indexOf(LF, this.start);
+    if (lf === -1 || lf >= this.end) {
+      if (this.end - this.start > PROTO_INLINE_MAX_SIZE) {
+        throw new ProtocolError("Protocol error: too big inline request");
+      }
+      return null;
+    }
+    let lineEnd = lf;
+    if (lineEnd > this.start && this.bytes[lineEnd - 1] === CR) lineEnd--;
+    const line = this.view.latin1Slice(this.start, lineEnd);
+    this.start = lf + 1;
+    const args = splitInlineArgs(line);
+    if (args === null) {
+      throw new ProtocolError("Protocol error: unbalanced quotes in request");
+    }
+    return args;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Splitting of inline requests (`SET "a b" 'c'`), as Redis's sdssplitargs does it,
+ * including its quirks: a NUL byte ends the line, a closing quote must be followed
+ * by a space or the end, and `\xHH` escapes work inside double quotes only.
+ *
+ * @module
+ */
+
+function isSpace(c: string): boolean {
+  return c === " " || c === "\n" || c === "\r" || c === "\t" || c === "\v" ||
+    c === "\f";
+}
+
+function isHexDigit(c: string): boolean {
+  return /^[0-9a-fA-F]$/.test(c);
+}
+
+const ESCAPES: Record<string, string> = {
+  n: "\n",
+  r: "\r",
+  t: "\t",
+  b: "\b",
+  a: "\x07",
+};
+
+/**
+ * Splits a binary-string line into arguments. Returns null on unbalanced quotes
+ * (Redis replies "unbalanced quotes in request").
+ */
+export function splitInlineArgs(input: string): string[] | null {
+  const nul = input.indexOf("\0");
+  const line = nul === -1 ? input : input.slice(0, nul);
+  const args: string[] = [];
+  let p = 0;
+  while (true) {
+    while (p < line.length && isSpace(line[p])) p++;
+    if (p >= line.length) return args;
+    let current = "";
+    let inDouble = false;
+    let inSingle = false;
+    let done = false;
+    while (!done) {
+      const c = line[p]; // undefined past the end, like C's terminating NUL
+      if (inDouble) {
+        if (
+          c === "\\" && line[p + 1] === "x" && isHexDigit(line[p + 2] ?? "") &&
+          isHexDigit(line[p + 3] ?? "")
+        ) {
+          current += String.fromCharCode(parseInt(line.slice(p + 2, p + 4), 16));
+          p += 3;
+        } else if (c === "\\" && p + 1 < line.length) {
+          p++;
+          current += ESCAPES[line[p]] ?? line[p];
+        } else if (c === '"') {
+          if (p + 1 < line.length && !isSpace(line[p + 1])) return null;
+          done = true;
+        } else if (c === undefined) {
+          return null;
+        } else {
+          current += c;
+        }
+      } else if (inSingle) {
+        if (c === "\\" && line[p + 1] === "'") {
+          p++;
+          current += "'";
+        } else if (c === "'") {
+          if (p + 1 < line.length && !isSpace(line[p + 1])) return null;
+          done = true;
+        } else if (c === undefined) {
+          return null;
+        } else {
+          current += c;
+        }
+      } else if (
+        c === " " || c === "\n" || c === "\r" || c === "\t" || c === undefined
+      ) {
+        done = true;
+      } else if (c === '"') {
+        inDouble = true;
+      } else if (c === "'") {
+        inSingle = true;
+      } else {
+        current += c;
+      }
+      if (p < line.length) p++;
+    }
+    args.push(current);
+  }
+}

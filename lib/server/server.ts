@@ -1,0 +1,281 @@
+/**
+ * The server: listeners, the client registry, the command executor (the one place
+ * every command passes through, where statistics and later ACL, MULTI, MONITOR
+ * and keyspace events hang), the propagation point for writes, and the periodic
+ * cron (active expiry, idle-client timeout).
+ *
+ * @module
+ */
+import { Config } from "../config.ts";
+import { Logger, type LogLevel } from "../log.ts";
+import { CommandTable } from "../commands/table.ts";
+import { commandDefinitions } from "../commands/mod.ts";
+import type { Database } from "../store/database.ts";
+import { Keyspace } from "../store/keyspace.ts";
+import { REDIS_VERSION, REDIX_VERSION } from "../version.ts";
+import { Client } from "./client.ts";
+import { arityError, unknownCommandError, unknownSubcommandError } from "../commands/errors.ts";
+
+export interface Stats {
+  startTime: number;
+  connectionsReceived: number;
+  rejectedConnections: number;
+  commandsProcessed: number;
+  expiredKeys: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  /** Requests per second over the last samples, for INFO's instantaneous_ops_per_sec. */
+  opsPerSecond: number;
+}
+
+function newStats(): Stats {
+  return {
+    startTime: Date.now(),
+    connectionsReceived: 0,
+    rejectedConnections: 0,
+    commandsProcessed: 0,
+    expiredKeys: 0,
+    keyspaceHits: 0,
+    keyspaceMisses: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    opsPerSecond: 0,
+  };
+}
+
+/**
+ * Receives each change to the data set as a deterministic command (DESIGN.md §6).
+ * The AOF and replication will subscribe here.
+ */
+export type PropagationListener = (db: number, argv: readonly string[]) => void;
+
+/** Thrown by {@link RedixServer.start} when a listening socket cannot be opened. */
+export class ListenError extends Error {}
+
+const ENCODER = new TextEncoder();
+const MAX_CLIENTS_REPLY = ENCODER.encode("-ERR max number of clients reached\r\n");
+
+export class RedixServer {
+  readonly log = new Logger();
+  readonly table = new CommandTable(commandDefinitions);
+  readonly keyspace: Keyspace;
+  readonly clients = new Map<number, Client>();
+  stats = newStats();
+  /** Changes since the last save (INFO's rdb_changes_since_last_save). */
+  dirty = 0;
+  /** Shared with every client's decoder, so CONFIG SET applies to open connections. */
+  readonly limits = { maxBulkLen: 512 * 1024 * 1024 };
+  /** The TCP port actually bound (differs from the config when it asked for 0). */
+  port = 0;
+  private listeners: Deno.TcpListener[] = [];
+  private nextClientId = 1;
+  private cronTimer: ReturnType<typeof setInterval> | undefined;
+  private propagationListeners: PropagationListener[] = [];
+  private opsSample = { time: Date.now(), commands: 0 };
+  private shutdownPromise: Promise<void> | undefined;
+  private resolveClosed!: () => void;
+  /** Resolves once the server has shut down (SHUTDOWN, a signal or {@link close}). */
+  readonly closed = new Promise<void>((resolve) => this.resolveClosed = resolve);
+
+  constructor(readonly config: Config = new Config()) {
+    this.keyspace = new Keyspace(config.getNumber("databases"), {
+      keyExpired: (db, key) => {
+        this.stats.expiredKeys++;
+        this.propagate(db, ["DEL", key]);
+      },
+    });
+    this.applyConfig();
+  }
+
+  /** Wires runtime-changeable parameters to what they control. */
+  private applyConfig(): void {
+    const config = this.config;
+    const applyLog = () => {
+      this.log.level = config.getString("loglevel") as LogLevel;
+      this.log.file = config.getString("logfile");
+      return undefined;
+    };
+    const applyBulkLen = () => {
+      this.limits.maxBulkLen = config.getNumber("proto-max-bulk-len");
+      return undefined;
+    };
+    const applyHz = () => {
+      if (this.cronTimer !== undefined) this.startCron();
+      return undefined;
+    };
+    applyLog();
+    applyBulkLen();
+    config.onChange("loglevel", applyLog);
+    config.onChange("logfile", applyLog);
+    config.onChange("proto-max-bulk-len", applyBulkLen);
+    config.onChange("hz", applyHz);
+  }
+
+  /** Opens the listeners and starts serving. */
+  async start(): Promise<void> {
+    const requested = this.config.getNumber("port");
+    const addresses = this.config.bindAddresses();
+    for (const address of addresses) {
+      const optional = address.startsWith("-");
+      const host = optional ? address.slice(1) : address;
+      const hostname = host === "*" ? "0.0.0.0" : host === "::*" ? "::" : host;
+      const port = this.listeners.length > 0 ? this.port : requested;
+      let listener: Deno.TcpListener;
+      try {
+        listener = Deno.listen({ hostname, port, transport: "tcp" });
+      } catch (error) {
+        if (optional) continue;
+        await this.closeListeners();
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ListenError(`Could not listen on ${hostname}:${port}: ${reason}`);
+      }
+      this.listeners.push(listener);
+      this.port = (listener.addr as Deno.NetAddr).port;
+      this.acceptLoop(listener);
+    }
+    if (this.listeners.length === 0) {
+      throw new ListenError(`Could not listen on any of: ${addresses.join(" ")}`);
+    }
+    this.startCron();
+  }
+
+  private async acceptLoop(listener: Deno.TcpListener): Promise<void> {
+    try {
+      for await (const conn of listener) this.accept(conn);
+    } catch {
+      // The listener was closed: shutting down.
+    }
+  }
+
+  private accept(conn: Deno.TcpConn): void {
+    if (this.clients.size >= this.config.getNumber("maxclients")) {
+      this.stats.rejectedConnections++;
+      conn.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() => conn.close());
+      return;
+    }
+    this.stats.connectionsReceived++;
+    const client = new Client(this, conn, this.nextClientId++);
+    this.clients.set(client.id, client);
+  }
+
+  unregister(client: Client): void {
+    this.clients.delete(client.id);
+  }
+
+  /**
+   * Runs one command for a client: resolves it (and its subcommand) in the table,
+   * checks arity with Redis's errors, then calls its handler.
+   */
+  execute(client: Client, argv: string[]): void {
+    const found = this.table.lookup(argv[0]);
+    if (found === undefined) {
+      client.writer.error(unknownCommandError(argv));
+      return;
+    }
+    let command = found;
+    if (found.subcommands !== undefined && argv.length >= 2) {
+      const sub = found.subcommands.get(argv[1].toLowerCase());
+      if (sub === undefined) {
+        client.writer.error(unknownSubcommandError(argv));
+        return;
+      }
+      command = sub;
+    }
+    const arity = command.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+      client.writer.error(arityError(command.name));
+      return;
+    }
+    this.stats.commandsProcessed++;
+    client.lastCommand = command;
+    command.handler!(client, argv);
+  }
+
+  /** Hands a change to the data set to the AOF / replication stream. */
+  propagate(db: Database, argv: readonly string[]): void {
+    this.dirty++;
+    for (const listener of this.propagationListeners) listener(db.index, argv);
+  }
+
+  onPropagate(listener: PropagationListener): void {
+    this.propagationListeners.push(listener);
+  }
+
+  resetStats(): void {
+    const startTime = this.stats.startTime;
+    this.stats = newStats();
+    this.stats.startTime = startTime;
+  }
+
+  private startCron(): void {
+    if (this.cronTimer !== undefined) clearInterval(this.cronTimer);
+    const hz = this.config.getNumber("hz");
+    this.cronTimer = setInterval(() => this.cron(hz), Math.max(1, Math.floor(1000 / hz)));
+  }
+
+  private cron(hz: number): void {
+    this.keyspace.activeExpireCycle(hz);
+    const now = Date.now();
+    const timeout = this.config.getNumber("timeout");
+    if (timeout > 0) {
+      for (const client of this.clients.values()) {
+        if (now - client.lastInteraction > timeout * 1000) {
+          this.log.verbose(`Closing idle client id=${client.id} addr=${client.addr}`);
+          client.close();
+        }
+      }
+    }
+    const elapsed = now - this.opsSample.time;
+    if (elapsed >= 1000) {
+      const commands = this.stats.commandsProcessed - this.opsSample.commands;
+      this.stats.opsPerSecond = Math.round((commands * 1000) / elapsed);
+      this.opsSample = { time: now, commands: this.stats.commandsProcessed };
+    }
+  }
+
+  /** Logs the start lines Redis prints, with our version beside Redis's. */
+  logStartup(): void {
+    this.log.notice("oO0OoO0OoO0Oo Redix is starting oO0OoO0OoO0Oo");
+    this.log.notice(
+      `Redix version=${REDIX_VERSION} (Redis ${REDIS_VERSION} compatible), bits=64, pid=${Deno.pid}, just started`,
+    );
+    this.log.notice(`Running mode=standalone, port=${this.port}.`);
+    this.log.notice("Server initialized");
+    this.log.notice("Ready to accept connections tcp");
+  }
+
+  /**
+   * Stops accepting, lets the replies in flight reach their clients, closes every
+   * connection and the cron. Safe to call more than once.
+   */
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.doShutdown();
+    return this.shutdownPromise;
+  }
+
+  private async doShutdown(): Promise<void> {
+    await this.closeListeners();
+    if (this.cronTimer !== undefined) clearInterval(this.cronTimer);
+    this.cronTimer = undefined;
+    const clients = [...this.clients.values()];
+    for (const client of clients) client.close();
+    await Promise.all(clients.map((client) => client.done));
+    this.log.warning("Redix is now ready to exit, bye bye...");
+    this.resolveClosed();
+  }
+
+  private async closeListeners(): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        listener.close();
+      } catch {
+        // Already closed.
+      }
+    }
+    this.listeners = [];
+    // Let the accept loops observe the close before we report being down.
+    await Promise.resolve();
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * A string-keyed hash table built like Redis's dict.c, for the key space and
+ * other maps that need what a JS `Map` cannot give (DESIGN.md §7):
+ *
+ * - {@link Dict.scan}: Redis's SCAN guarantee. A cursor walks buckets in
+ *   reverse-binary order, so an entry present for the whole iteration is
+ *   returned at least once even when the table grows or shrinks between calls.
+ * - {@link Dict.randomKey} and {@link Dict.sample}: O(1) expected random
+ *   entries (RANDOMKEY, SPOP, eviction sampling), because shrinking keeps the
+ *   share of empty buckets bounded.
+ * - Speed with fresh key strings: the server slices every key out of the read
+ *   buffer as a new string, and this table (hash compared before the string,
+ *   entries in typed arrays) looks such keys up faster than `Map`.
+ *
+ * Chained hashing over a power-of-two bucket array. Entries live in
+ * struct-of-arrays form and are linked by slot index; slot 0 is never used, so
+ * 0 means "no entry" and freshly zeroed typed arrays are empty chains.
+ *
+ * @module
+ */
+
+/** Redis's DICT_HT_INITIAL_SIZE: the smallest bucket array. */
+const MIN_BUCKETS = 4;
+/** Shrink once fewer than 1/SHRINK_RATIO of the buckets would be needed. */
+const SHRINK_RATIO = 8;
+/** Redis's GETFAIR_NUM_ENTRIES: the sample randomKey picks its key from. */
+const FAIR_SAMPLE = 15;
+
+/**
+ * Random per process, as Redis seeds siphash with a random key, so that a list
+ * of colliding keys found against one server does not work against another.
+ * It does not stop a determined attacker the way siphash does; siphash in
+ * 32-bit JS arithmetic costs a large share of a lookup, and V8's `Map` is no
+ * stronger, so this keeps the cheap hash.
+ */
+const SEED = (Math.random() * 0x100000000) | 0;
+
+/**
+ * FNV-1a over char codes, then murmur3's finaliser. FNV alone carries
+ * information only from low bits to high bits, and buckets are picked by the
+ * low bits, so without the finaliser small tables would ignore the high bits of
+ * every char. Measured on keys like "key:000000012345" it is as fast as a
+ * murmur3 body reading two or four chars per step and its chains match a
+ * Poisson distribution.
+ */
+export function hashString(key: string): number {
+  let h = SEED ^ 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/** Reverses the bits of a 32-bit integer (Redis's rev()). */
+function rev32(v: number): number {
+  v = ((v >>> 1) & 0x55555555) | ((v & 0x55555555) << 1);
+  v = ((v >>> 2) & 0x33333333) | ((v & 0x33333333) << 2);
+  v = ((v >>> 4) & 0x0f0f0f0f) | ((v & 0x0f0f0f0f) << 4);
+  v = ((v >>> 8) & 0x00ff00ff) | ((v & 0x00ff00ff) << 8);
+  return (v >>> 16) | (v << 16);
+}
+
+function randomU32(): number {
+  return (Math.random() * 0x100000000) >>> 0;
+}
+
+/** The smallest power of two >= n (and >= MIN_BUCKETS). */
+function bucketsFor(n: number): number {
+  let size = MIN_BUCKETS;
+  while (size < n) size *= 2;
+  return size;
+}
+
+/** Slots picked by randomKey's sample; one buffer serves every dict since JS runs one call at a time. */
+const fairSlots = new Int32Array(FAIR_SAMPLE);
+
+export class Dict<V> {
+  /** Bucket -> first entry slot of its chain (0: empty). */
+  private heads = new Int32Array(MIN_BUCKETS);
+  private mask = MIN_BUCKETS - 1;
+  /**
+   * Per slot: the key, "" when the slot is free. Plain arrays grown by `push`
+   * stay packed, which V8 reads fastest.
+   */
+  private keyOf: string[] = [""];
+  /** Per slot: the value, undefined when the slot is free (so it can be collected). */
+  private valueOf: (V | undefined)[] = [undefined];
+  /**
+   * Per slot: for a live entry, the next slot of its chain (0 ends it); for a
+   * free slot, `~nextFree`, always negative, which is how full walks tell free
+   * slots from live ones.
+   */
+  private next = new Int32Array(MIN_BUCKETS * 2);
+  /** Per slot: the key's full hash, so resizing never rehashes strings and most mismatches skip the string compare. */
+  private hashes = new Int32Array(MIN_BUCKETS * 2);
+  /** Slots in use or freed: every slot below it has been handed out at least once. */
+  private used = 1;
+  /** Head of the free-slot list (0: none); freed slots are reused before new ones. */
+  private free = 0;
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** The number of buckets, for tests that check shrinking. */
+  get bucketCount(): number {
+    return this.mask + 1;
+  }
+
+  get(key: string): V | undefined {
+    const h = hashString(key);
+    const hashes = this.hashes;
+    const next = this.next;
+    let e = this.heads[h & this.mask];
+    while (e !== 0) {
+      if (hashes[e] === h && this.keyOf[e] === key) return this.valueOf[e];
+      e = next[e];
+    }
+    return undefined;
+  }
+
+  has(key: string): boolean {
+    const h = hashString(key);
+    const hashes = this.hashes;
+    const next = this.next;
+    let e = this.heads[h & this.mask];
+    while (e !== 0) {
+      if (hashes[e] === h && this.keyOf[e] === key) return true;
+      e = next[e];
+    }
+    return false;
+  }
+
+  /** Inserts the key, or replaces its value if present. */
+  set(key: string, value: V): void {
+    const h = hashString(key);
+    const b = h & this.mask;
+    let e = this.heads[b];
+    while (e !== 0) {
+      if (this.hashes[e] === h && this.keyOf[e] === key) {
+        this.valueOf[e] = value;
+        return;
+      }
+      e = this.next[e];
+    }
+    let slot = this.free;
+    if (slot !== 0) {
+      this.free = ~this.next[slot];
+      this.keyOf[slot] = key;
+      this.valueOf[slot] = value;
+    } else {
+      slot = this.used++;
+      if (slot === this.next.length) this.growSlots();
+      this.keyOf.push(key);
+      this.valueOf.push(value);
+    }
+    this.hashes[slot] = h;
+    // At the head of the chain, as Redis does: recently added keys are the likely next reads.
+    this.next[slot] = this.heads[b];
+    this.heads[b] = slot;
+    if (++this.count > this.mask + 1) this.rehash(2 * (this.mask + 1));
+  }
+
+  delete(key: string): boolean {
+    const h = hashString(key);
+    const b = h & this.mask;
+    const next = this.next;
+    let prev = 0;
+    let e = this.heads[b];
+    while (e !== 0) {
+      if (this.hashes[e] === h && this.keyOf[e] === key) {
+        if (prev === 0) this.heads[b] = next[e];
+        else next[prev] = next[e];
+        next[e] = ~this.free;
+        this.free = e;
+        this.keyOf[e] = "";
+        this.valueOf[e] = undefined;
+        this.count--;
+        if (this.count * SHRINK_RATIO < this.mask + 1 && this.mask + 1 > MIN_BUCKETS) this.shrink();
+        return true;
+      }
+      prev = e;
+      e = next[e];
+    }
+    return false;
+  }
+
+  /** Drops every entry; the old arrays are left to the garbage collector. */
+  clear(): void {
+    this.heads = new Int32Array(MIN_BUCKETS);
+    this.mask = MIN_BUCKETS - 1;
+    this.keyOf = [""];
+    this.valueOf = [undefined];
+    this.next = new Int32Array(MIN_BUCKETS * 2);
+    this.hashes = new Int32Array(MIN_BUCKETS * 2);
+    this.used = 1;
+    this.free = 0;
+    this.count = 0;
+  }
+
+  /**
+   * Redis's dictScan: visits every entry of the bucket at `cursor` and returns
+   * the cursor of the next bucket, 0 when the walk is over. Start with 0.
+   *
+   * The cursor is incremented in its high bits first (reverse binary), so the
+   * buckets already visited are exactly the ones whose low bits are a visited
+   * prefix, whatever the table size: after the table doubles, a visited bucket's
+   * entries are in the two buckets that share its low bits, which the cursor
+   * also counts as visited; after it halves, the merged buckets may be visited
+   * again (duplicates, as in Redis) but no entry is skipped.
+   *
+   * Each call visits one bucket; SCAN loops until it has COUNT keys or cursor 0
+   * (bounded, as Redis does, by a number of empty buckets, though the load
+   * factor is kept at 1/8 or more). `visit` must not modify the dict: collect
+   * keys first, then act on them.
+   */
+  scan(cursor: number, visit: (key: string, value: V) => void): number {
+    if (this.count === 0) return 0;
+    const mask = this.mask;
+    let e = this.heads[cursor & mask];
+    while (e !== 0) {
+      visit(this.keyOf[e], this.valueOf[e] as V);
+      e = this.next[e];
+    }
+    return rev32(rev32(cursor | ~mask) + 1) >>> 0;
+  }
+
+  /**
+   * A random key, or undefined when empty. As Redis's dictGetFairRandomKey:
+   * taking a random bucket and then a random entry of its chain would favour
+   * keys in short chains, so pick uniformly from a sample of several buckets.
+   */
+  randomKey(): string | undefined {
+    if (this.count === 0) return undefined;
+    let n = 0;
+    this.sampleSlots(FAIR_SAMPLE, (slot) => fairSlots[n++] = slot);
+    if (n !== 0) return this.keyOf[fairSlots[Math.floor(Math.random() * n)]];
+    // The sample can come back empty if it only met empty buckets; then Redis's dictGetRandomKey.
+    let e = 0;
+    while (e === 0) e = this.heads[randomU32() & this.mask];
+    let length = 0;
+    for (let c = e; c !== 0; c = this.next[c]) length++;
+    for (let skip = Math.floor(Math.random() * length); skip > 0; skip--) e = this.next[e];
+    return this.keyOf[e];
+  }
+
+  /**
+   * Redis's dictGetSomeKeys, for eviction and active expiry: visits up to `count`
+   * distinct entries from a run of buckets starting at a random one. Fast rather
+   * than uniform; it may visit fewer than `count` (it gives up after about
+   * 10 * count buckets). `visit` must not modify the dict.
+   */
+  sample(count: number, visit: (key: string, value: V) => void): void {
+    this.sampleSlots(count, (slot) => visit(this.keyOf[slot], this.valueOf[slot] as V));
+  }
+
+  /** Every key. Do not modify the dict while iterating. */
+  *keys(): IterableIterator<string> {
+    const next = this.next;
+    for (let e = 1; e < this.used; e++) {
+      if (next[e] >= 0) yield this.keyOf[e];
+    }
+  }
+
+  /** Every entry. Do not modify the dict while iterating. */
+  *entries(): IterableIterator<[string, V]> {
+    const next = this.next;
+    for (let e = 1; e < this.used; e++) {
+      if (next[e] >= 0) yield [this.keyOf[e], this.valueOf[e] as V];
+    }
+  }
+
+  private sampleSlots(count: number, take: (slot: number) => void): void {
+    if (count > this.count) count = this.count;
+    const mask = this.mask;
+    let taken = 0;
+    let steps = count * 10;
+    let b = randomU32() & mask;
+    let emptyRun = 0;
+    while (taken < count && steps-- > 0) {
+      let e = this.heads[b];
+      if (e === 0) {
+        // A long run of empty buckets: jump elsewhere rather than crawl through it.
+        if (++emptyRun >= 5 && emptyRun > count) {
+          b = randomU32() & mask;
+          emptyRun = 0;
+        }
+      } else {
+        emptyRun = 0;
+        while (e !== 0) {
+          take(e);
+          if (++taken === count) return;
+          e = this.next[e];
+        }
+      }
+      b = (b + 1) & mask;
+    }
+  }
+
+  private growSlots(): void {
+    const size = this.next.length * 2;
+    const next = new Int32Array(size);
+    next.set(this.next);
+    this.next = next;
+    const hashes = new Int32Array(size);
+    hashes.set(this.hashes);
+    this.hashes = hashes;
+  }
+
+  /**
+   * Rebuilds the chains for `buckets` buckets in one go, from the stored hashes.
+   * V8's `Map` also rehashes all at once; Redis's incremental rehash (moving a
+   * few buckets per operation) can come later if the pause on a huge key space
+   * matters.
+   */
+  private rehash(buckets: number): void {
+    const heads = new Int32Array(buckets);
+    const mask = buckets - 1;
+    const next = this.next;
+    const hashes = this.hashes;
+    for (let e = 1; e < this.used; e++) {
+      if (next[e] < 0) continue;
+      const b = hashes[e] & mask;
+      next[e] = heads[b];
+      heads[b] = e;
+    }
+    this.heads = heads;
+    this.mask = mask;
+  }
+
+  /**
+   * Shrinks the buckets to fit the live entries and packs those entries into
+   * new slot arrays, so memory held by a once-large dict is released too (the
+   * free slots would otherwise pin the old arrays' size).
+   */
+  private shrink(): void {
+    const buckets = bucketsFor(this.count);
+    const heads = new Int32Array(buckets);
+    const mask = buckets - 1;
+    const oldNext = this.next;
+    const oldHashes = this.hashes;
+    const oldKeys = this.keyOf;
+    const oldValues = this.valueOf;
+    const keyOf: string[] = [""];
+    const valueOf: (V | undefined)[] = [undefined];
+    const next = new Int32Array(Math.max(MIN_BUCKETS * 2, bucketsFor(this.count + 1)));
+    const hashes = new Int32Array(next.length);
+    let slot = 1;
+    for (let e = 1; e < this.used; e++) {
+      if (oldNext[e] < 0) continue;
+      const h = oldHashes[e];
+      const b = h & mask;
+      keyOf.push(oldKeys[e]);
+      valueOf.push(oldValues[e]);
+      hashes[slot] = h;
+      next[slot] = heads[b];
+      heads[b] = slot;
+      slot++;
+    }
+    this.heads = heads;
+    this.mask = mask;
+    this.keyOf = keyOf;
+    this.valueOf = valueOf;
+    this.next = next;
+    this.hashes = hashes;
+    this.used = slot;
+    this.free = 0;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The numbered databases and the active expiry cycle that reclaims keys nobody
+ * reads again (DESIGN.md §7).
+ *
+ * @module
+ */
+import { Database, type ExpiryListener } from "./database.ts";
+
+/** Keys examined per step, as Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP. */
+const KEYS_PER_STEP = 20;
+/** Keep going in a database while more than this share of a step was expired. */
+const ACCEPTABLE_STALE = 0.1;
+/** Share of each 1000/hz ms period the cycle may use (Redis's 25%). */
+const CYCLE_TIME_SHARE = 0.25;
+
+export class Keyspace {
+  readonly dbs: Database[];
+
+  constructor(databases: number, listener: ExpiryListener) {
+    this.dbs = [];
+    for (let i = 0; i < databases; i++) {
+      this.dbs.push(new Database(i, listener));
+    }
+  }
+
+  /** Total number of keys in all databases. */
+  get size(): number {
+    let n = 0;
+    for (const db of this.dbs) n += db.size;
+    return n;
+  }
+
+  flushAll(): void {
+    for (const db of this.dbs) db.clear();
+  }
+
+  /**
+   * One active expiry cycle: sweeps each database's keys with a TTL in steps,
+   * going on while steps keep finding many expired keys, within a time budget
+   * derived from hz so the event loop stays responsive.
+   */
+  activeExpireCycle(hz: number): void {
+    const start = Date.now();
+    const deadline = start + Math.max(1, (1000 / hz) * CYCLE_TIME_SHARE);
+    for (const db of this.dbs) {
+      if (db.expires.size === 0) continue;
+      while (true) {
+        const now = Date.now();
+        if (now >= deadline) return;
+        const { checked, expired } = db.expireSome(KEYS_PER_STEP, now);
+        if (checked === 0 || expired <= checked * ACCEPTABLE_STALE) break;
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Binary strings (one char per byte, DESIGN.md §2) to and from bytes.
+ *
+ * Node's Buffer has fast latin1 converters that its type definitions do not
+ * declare; this module declares them once so the rest of the code stays typed.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+
+/** A byte array with Node's undocumented latin1 fast paths. */
+export interface Latin1View {
+  /** The bytes [start, end) as a binary string. */
+  latin1Slice(start: number, end: number): string;
+  /** Writes a binary string at offset; returns the bytes written. */
+  latin1Write(text: string, offset: number): number;
+}
+
+/** A view sharing the memory of `bytes` (which must start at offset 0 of its buffer). */
+export function latin1View(bytes: Uint8Array): Latin1View {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as Latin1View;
+}
+
+/** Bytes to a binary string. */
+export function bytesToBinary(bytes: Uint8Array): string {
+  return latin1View(bytes).latin1Slice(0, bytes.length);
+}
+
+/** A binary string to bytes. Chars above 255 are not binary strings and are truncated. */
+export function binaryToBytes(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, "latin1"));
+}

@@ -1,0 +1,201 @@
+/**
+ * Shared test tooling: an in-process Redix on a free port, a raw TCP connection
+ * that speaks RESP byte for byte, and a check for outside tools.
+ *
+ * @module
+ */
+import { type RunningServer, type StartOptions, startServer } from "../lib/mod.ts";
+import { binaryToBytes, bytesToBinary } from "../lib/util/latin1.ts";
+
+export { binaryToBytes, bytesToBinary };
+
+/** Starts Redix on 127.0.0.1 and a free port; close it with `await redix.close()`. */
+export function startTestServer(options: StartOptions = {}): Promise<RunningServer> {
+  return startServer({ port: 0, ...options });
+}
+
+/** Runs `fn` against a fresh server, closing the server whatever happens. */
+export async function withServer(
+  fn: (redix: RunningServer) => Promise<void>,
+  options: StartOptions = {},
+): Promise<void> {
+  const redix = await startTestServer(options);
+  try {
+    await fn(redix);
+  } finally {
+    await redix.close();
+  }
+}
+
+/** A decoded reply. Errors are kept as values so tests can compare them. */
+export type Reply =
+  | string
+  | number
+  | bigint
+  | null
+  | boolean
+  | Reply[]
+  | { error: string }
+  | { map: [Reply, Reply][] }
+  | { set: Reply[] }
+  | { push: Reply[] }
+  | { double: string }
+  | { verbatim: string; format: string };
+
+/**
+ * A RESP connection that sends raw bytes and parses replies (RESP2 and RESP3),
+ * for tests that must see exactly what the server writes.
+ */
+export class RawConnection {
+  private buffer = new Uint8Array(0);
+  private constructor(readonly conn: Deno.TcpConn) {}
+
+  static async open(port: number): Promise<RawConnection> {
+    return new RawConnection(await Deno.connect({ hostname: "127.0.0.1", port }));
+  }
+
+  /** Sends bytes or a binary string as is. */
+  async send(data: string | Uint8Array): Promise<void> {
+    const bytes = typeof data === "string" ? binaryToBytes(data) : data;
+    let sent = 0;
+    while (sent < bytes.length) sent += await this.conn.write(bytes.subarray(sent));
+  }
+
+  /** Sends one command as a multibulk. */
+  async command(...args: string[]): Promise<Reply> {
+    await this.send(encodeCommand(args));
+    return await this.reply();
+  }
+
+  /** Reads more bytes; false at end of stream. */
+  private async fill(): Promise<boolean> {
+    const chunk = new Uint8Array(64 * 1024);
+    const n = await this.conn.read(chunk);
+    if (n === null) return false;
+    const merged = new Uint8Array(this.buffer.length + n);
+    merged.set(this.buffer);
+    merged.set(chunk.subarray(0, n), this.buffer.length);
+    this.buffer = merged;
+    return true;
+  }
+
+  /** Reads exactly what is next on the wire up to and including CRLF. */
+  private async line(): Promise<string> {
+    while (true) {
+      const lf = this.buffer.indexOf(10);
+      if (lf > 0 && this.buffer[lf - 1] === 13) {
+        const text = bytesToBinary(this.buffer.subarray(0, lf - 1));
+        this.buffer = this.buffer.subarray(lf + 1);
+        return text;
+      }
+      if (!await this.fill()) throw new Error("connection closed");
+    }
+  }
+
+  private async bytes(n: number): Promise<string> {
+    while (this.buffer.length < n + 2) {
+      if (!await this.fill()) throw new Error("connection closed");
+    }
+    const text = bytesToBinary(this.buffer.subarray(0, n));
+    this.buffer = this.buffer.subarray(n + 2);
+    return text;
+  }
+
+  /** Reads and decodes one reply. */
+  async reply(): Promise<Reply> {
+    const line = await this.line();
+    const type = line[0];
+    const rest = line.slice(1);
+    const items = async (n: number) => {
+      const out: Reply[] = [];
+      for (let i = 0; i < n; i++) out.push(await this.reply());
+      return out;
+    };
+    switch (type) {
+      case "+":
+        return rest;
+      case "-":
+        return { error: rest };
+      case ":":
+        return Number.isSafeInteger(Number(rest)) ? Number(rest) : BigInt(rest);
+      case "$":
+        return rest === "-1" ? null : await this.bytes(Number(rest));
+      case "*":
+        return rest === "-1" ? null : await items(Number(rest));
+      case "_":
+        return null;
+      case "#":
+        return rest === "t";
+      case ",":
+        return { double: rest };
+      case "~":
+        return { set: await items(Number(rest)) };
+      case ">":
+        return { push: await items(Number(rest)) };
+      case "%": {
+        const flat = await items(Number(rest) * 2);
+        const map: [Reply, Reply][] = [];
+        for (let i = 0; i < flat.length; i += 2) map.push([flat[i], flat[i + 1]]);
+        return { map };
+      }
+      case "=": {
+        const text = await this.bytes(Number(rest));
+        return { verbatim: text.slice(4), format: text.slice(0, 3) };
+      }
+      default:
+        throw new Error(`unexpected reply line ${JSON.stringify(line)}`);
+    }
+  }
+
+  /** Reads everything until the server closes the connection. */
+  async readToEnd(): Promise<string> {
+    while (await this.fill().catch(() => false)) {
+      // keep reading
+    }
+    const text = bytesToBinary(this.buffer);
+    this.buffer = new Uint8Array(0);
+    return text;
+  }
+
+  close(): void {
+    try {
+      this.conn.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+/** Encodes a command as a RESP multibulk binary string. */
+export function encodeCommand(args: readonly string[]): string {
+  let out = `*${args.length}\r\n`;
+  for (const arg of args) out += `$${arg.length}\r\n${arg}\r\n`;
+  return out;
+}
+
+/** Whether an outside program is on PATH (redis-cli, redis-server ...). */
+export async function hasProgram(name: string): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command("sh", {
+      args: ["-c", `command -v ${name}`],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+
+/** Polls `condition` until it holds; fails after `timeoutMs` (a safety net, not a timing assert). */
+export async function waitFor(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!await condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
