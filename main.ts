@@ -4,23 +4,9 @@
  *
  * @module
  */
-import { ConfigError, parseCommandLine } from "./lib/config.ts";
+import { ConfigError, parseCommandLine, usage } from "./lib/config.ts";
 import { ListenError, RedixServer } from "./lib/server/server.ts";
 import { REDIS_VERSION, REDIX_VERSION } from "./lib/version.ts";
-
-const USAGE = `Usage: redix [/path/to/redis.conf] [options]
-       redix -v or --version
-       redix -h or --help
-
-Every redis.conf parameter is also an option: --name value [value ...]
-
-Examples:
-       redix (run the server with default conf, on 127.0.0.1:6379)
-       redix /etc/redis/6379.conf
-       redix --port 7777
-       redix --port 0 (a free port, printed at start)
-       redix /etc/myredis.conf --loglevel verbose --save 60 100
-`;
 
 async function main(): Promise<number> {
   let commandLine;
@@ -32,7 +18,7 @@ async function main(): Promise<number> {
     return 1;
   }
   if (commandLine.action === "help") {
-    console.log(USAGE);
+    console.log(usage());
     return 0;
   }
   if (commandLine.action === "version") {

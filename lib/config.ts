@@ -1028,7 +1028,9 @@ const PARAMS: readonly Param[] = [
   ),
   param("oom-score-adj-values", oomScoreValuesKind, "0 200 800"),
   param("notify-keyspace-events", notifyKind, ""),
-  param("bind", bindKind, "* -::*"),
+  // Redis's built-in default is "* -::*" guarded by protected mode; Redix listens on
+  // loopback by default (as Redis's shipped redis.conf does) until protected mode exists.
+  param("bind", bindKind, "127.0.0.1 -::1"),
   param("replicaof", replicaofKind, "no one", IMMUTABLE, "slaveof"),
   param("latency-tracking-info-percentiles", percentilesKind, "50 99 99.9"),
 ];
@@ -1483,6 +1485,7 @@ export function usage(program = "redix"): string {
     `       ${program}                    (run with the default configuration)`,
     `       ${program} /etc/redis/6379.conf`,
     `       ${program} --port 7777`,
+    `       ${program} --port 0               (any free port; the log says which)`,
     `       ${program} --bind 127.0.0.1 ::1 --save ""`,
     `       ${program} /etc/redis/6379.conf --loglevel verbose --save "60 100"`,
   ].join("\n");

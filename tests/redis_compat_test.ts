@@ -286,6 +286,24 @@ Deno.test({
           }
         });
       }
+      await t.step("CONFIG GET * lists the same parameters with the same defaults", async () => {
+        const pairs = async (port: number) => {
+          const conn = await RawConnection.open(port);
+          const reply = await conn.command("CONFIG", "GET", "*") as string[];
+          conn.close();
+          const map = new Map<string, string>();
+          for (let i = 0; i < reply.length; i += 2) map.set(reply[i], reply[i + 1]);
+          return map;
+        };
+        const [ours, theirs] = [await pairs(redix.port), await pairs(redis.port)];
+        assert.deepEqual([...ours.keys()].sort(), [...theirs.keys()].sort());
+        // What differs by how each was started, or on purpose (bind: see README).
+        const startupDependent = new Set(["port", "bind", "save", "dir", "pidfile", "logfile", "daemonize"]);
+        const differences = [...theirs].filter(([name, value]) =>
+          !startupDependent.has(name) && ours.get(name) !== value
+        );
+        assert.deepEqual(differences, []);
+      });
       await t.step("COMMAND INFO: arity, flags, key positions, categories, tips", async () => {
         const redixConn = await RawConnection.open(redix.port);
         const redisConn = await RawConnection.open(redis.port);

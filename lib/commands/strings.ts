@@ -112,10 +112,12 @@ function setGeneric(
     if (old === FAILED) return;
     w.bulkOrNull(old);
   }
-  const found = db.has(key);
-  if ((options.nx && found) || (options.xx && !found)) {
-    if (!options.get) w.null();
-    return;
+  if (options.nx || options.xx) {
+    const found = db.has(key);
+    if ((options.nx && found) || (options.xx && !found)) {
+      if (!options.get) w.null();
+      return;
+    }
   }
   if (options.keepTtl) db.overwrite(key, value);
   else db.set(key, value);
@@ -130,6 +132,13 @@ function setGeneric(
 }
 
 function set(client: Client, argv: string[]): void {
+  if (argv.length === 3) {
+    // The plain form, most of all traffic: no option parsing, nothing to rewrite.
+    client.db.set(argv[1], argv[2]);
+    client.writer.ok();
+    client.server.propagate(client.db, argv);
+    return;
+  }
   const options = parseSetOptions(client, argv, true);
   if (options === FAILED) return;
   setGeneric(client, "set", argv[1], argv[2], options);

@@ -5,9 +5,9 @@
  * - {@link Dict.scan}: Redis's SCAN guarantee. A cursor walks buckets in
  *   reverse-binary order, so an entry present for the whole iteration is
  *   returned at least once even when the table grows or shrinks between calls.
- * - {@link Dict.randomKey} and {@link Dict.sample}: O(1) expected random
- *   entries (RANDOMKEY, SPOP, eviction sampling), because shrinking keeps the
- *   share of empty buckets bounded.
+ * - {@link Dict.randomKey} and {@link Dict.sample}: random entries in O(1)
+ *   expected time (RANDOMKEY, SPOP, eviction sampling), because shrinking keeps
+ *   the table at least 1/8 full however large it once was.
  * - Speed with fresh key strings: the server slices every key out of the read
  *   buffer as a new string, and this table (hash compared before the string,
  *   entries in typed arrays) looks such keys up faster than `Map`.
@@ -23,8 +23,6 @@
 const MIN_BUCKETS = 4;
 /** Shrink once fewer than 1/SHRINK_RATIO of the buckets would be needed. */
 const SHRINK_RATIO = 8;
-/** Redis's GETFAIR_NUM_ENTRIES: the sample randomKey picks its key from. */
-const FAIR_SAMPLE = 15;
 
 /**
  * Random per process, as Redis seeds siphash with a random key, so that a list
@@ -43,7 +41,7 @@ const SEED = (Math.random() * 0x100000000) | 0;
  * murmur3 body reading two or four chars per step and its chains match a
  * Poisson distribution.
  */
-export function hashString(key: string): number {
+function hashString(key: string): number {
   let h = SEED ^ 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -70,9 +68,6 @@ function bucketsFor(n: number): number {
   while (size < n) size *= 2;
   return size;
 }
-
-/** Slots picked by randomKey's sample; one buffer serves every dict since JS runs one call at a time. */
-const fairSlots = new Int32Array(FAIR_SAMPLE);
 
 export class Dict<V> {
   /** Bucket -> first entry slot of its chain (0: empty). */
@@ -227,21 +222,18 @@ export class Dict<V> {
   }
 
   /**
-   * A random key, or undefined when empty. As Redis's dictGetFairRandomKey:
-   * taking a random bucket and then a random entry of its chain would favour
-   * keys in short chains, so pick uniformly from a sample of several buckets.
+   * A random key, uniformly, or undefined when empty. Redis picks a bucket and
+   * then a chain entry (favouring keys in short chains) or samples runs of
+   * buckets (favouring keys after empty ones); here live entries fill at least
+   * 1/8 of the slots handed out (slots never outnumber buckets, and the dict
+   * shrinks below 1/8 load), so probing random slots takes 8 tries at worst on
+   * average and is exactly uniform.
    */
   randomKey(): string | undefined {
     if (this.count === 0) return undefined;
-    let n = 0;
-    this.sampleSlots(FAIR_SAMPLE, (slot) => fairSlots[n++] = slot);
-    if (n !== 0) return this.keyOf[fairSlots[Math.floor(Math.random() * n)]];
-    // The sample can come back empty if it only met empty buckets; then Redis's dictGetRandomKey.
-    let e = 0;
-    while (e === 0) e = this.heads[randomU32() & this.mask];
-    let length = 0;
-    for (let c = e; c !== 0; c = this.next[c]) length++;
-    for (let skip = Math.floor(Math.random() * length); skip > 0; skip--) e = this.next[e];
+    const slots = this.used - 1;
+    let e: number;
+    do e = 1 + Math.floor(Math.random() * slots); while (this.next[e] < 0);
     return this.keyOf[e];
   }
 
@@ -252,7 +244,30 @@ export class Dict<V> {
    * 10 * count buckets). `visit` must not modify the dict.
    */
   sample(count: number, visit: (key: string, value: V) => void): void {
-    this.sampleSlots(count, (slot) => visit(this.keyOf[slot], this.valueOf[slot] as V));
+    if (count > this.count) count = this.count;
+    const mask = this.mask;
+    let visited = 0;
+    let steps = count * 10;
+    let b = randomU32() & mask;
+    let emptyRun = 0;
+    while (visited < count && steps-- > 0) {
+      let e = this.heads[b];
+      if (e === 0) {
+        // A long run of empty buckets: jump elsewhere rather than crawl through it.
+        if (++emptyRun >= 5 && emptyRun > count) {
+          b = randomU32() & mask;
+          emptyRun = 0;
+        }
+      } else {
+        emptyRun = 0;
+        while (e !== 0) {
+          visit(this.keyOf[e], this.valueOf[e] as V);
+          if (++visited === count) return;
+          e = this.next[e];
+        }
+      }
+      b = (b + 1) & mask;
+    }
   }
 
   /** Every key. Do not modify the dict while iterating. */
@@ -268,33 +283,6 @@ export class Dict<V> {
     const next = this.next;
     for (let e = 1; e < this.used; e++) {
       if (next[e] >= 0) yield [this.keyOf[e], this.valueOf[e] as V];
-    }
-  }
-
-  private sampleSlots(count: number, take: (slot: number) => void): void {
-    if (count > this.count) count = this.count;
-    const mask = this.mask;
-    let taken = 0;
-    let steps = count * 10;
-    let b = randomU32() & mask;
-    let emptyRun = 0;
-    while (taken < count && steps-- > 0) {
-      let e = this.heads[b];
-      if (e === 0) {
-        // A long run of empty buckets: jump elsewhere rather than crawl through it.
-        if (++emptyRun >= 5 && emptyRun > count) {
-          b = randomU32() & mask;
-          emptyRun = 0;
-        }
-      } else {
-        emptyRun = 0;
-        while (e !== 0) {
-          take(e);
-          if (++taken === count) return;
-          e = this.next[e];
-        }
-      }
-      b = (b + 1) & mask;
     }
   }
 

@@ -6,8 +6,9 @@
  * are kept on purpose, because clients see them: an unterminated `[` takes the
  * rest of the pattern as its set, `[a-]` is a range up to `]`, reversed ranges
  * work, bytes of 0x80 and above compare as negative (C's signed char) inside
- * ranges, `*` never matches an empty text on its own, and more than 1000
- * nested `*` make the match fail.
+ * ranges (and, with nocase, go through glibc's tolower, which makes them
+ * positive again except 0xff), `*` never matches an empty text on its own, and
+ * more than 1000 nested `*` make the match fail.
  *
  * @module
  */
@@ -37,9 +38,13 @@ function signed(c: number): number {
   return c >= 128 ? c - 256 : c;
 }
 
-/** C's tolower in the "C" locale (negative chars stay as they are). */
+/**
+ * glibc's tolower in the "C" locale, fed a signed char: a negative char comes
+ * back as its unsigned byte, except -1, which is EOF and stays -1.
+ */
 function lower(c: number): number {
-  return c >= 65 && c <= 90 ? c + 32 : c;
+  if (c >= 65 && c <= 90) return c + 32;
+  return c < -1 ? c + 256 : c;
 }
 
 /**

@@ -88,6 +88,13 @@ Deno.test("globMatch nocase, as CONFIG GET uses it", () => {
   // An escaped char in a set is compared exactly, even with nocase.
   assert.equal(globMatch("[\\M]axmemory", "maxmemory", true), false);
   assert.equal(globMatch("HELLO", "hello", false), false);
+  // High bytes in nocase ranges: glibc's tolower turns -128..-2 back into
+  // 128..254 but keeps 0xff as -1 (EOF).
+  assert.equal(globMatch("[\x80-z]axmemory", "maxmemory", true), false);
+  assert.equal(globMatch("[z-\xfe]axmemory", "maxmemory", true), false);
+  assert.equal(globMatch("[z-\xff]axmemory", "maxmemory", true), true);
+  assert.equal(globMatch("[\xff-z]axmemory", "maxmemory", true), true);
+  assert.equal(globMatch("[\x80-z]axmemory", "maxmemory", false), true);
 });
 
 Deno.test("globMatch is not exponential", () => {
