@@ -755,31 +755,23 @@ interface Param {
   noEffect: boolean;
 }
 
-/** The parameters Redix acts on; every other one is accepted but has no effect. */
+/**
+ * The parameters Redix acts on; every other one is accepted, validated and
+ * reported, but has no effect (README lists them). A feature that starts using a
+ * parameter adds it here.
+ */
 const EFFECTIVE = new Set([
   "port",
   "bind",
   "databases",
   "proto-max-bulk-len",
+  "client-query-buffer-limit",
   "hz",
   "maxclients",
   "timeout",
   "loglevel",
   "logfile",
-  "dir",
-  "save",
-  "appendonly",
-  "maxmemory",
-  "maxmemory-policy",
   "requirepass",
-  "notify-keyspace-events",
-  "client-query-buffer-limit",
-  "hash-max-listpack-entries",
-  "hash-max-listpack-value",
-  "zset-max-listpack-entries",
-  "zset-max-listpack-value",
-  "set-max-intset-entries",
-  "list-max-listpack-size",
 ]);
 
 function param(

@@ -289,3 +289,19 @@ Deno.test("INFO reports Redis's sections and field names", async () => {
     conn.close();
   });
 });
+
+Deno.test("client-query-buffer-limit drops a client whose pending request outgrows it", async () => {
+  await withServer(async ({ port, server }) => {
+    const control = await RawConnection.open(port);
+    const hog = await RawConnection.open(port);
+    // A 4 MB bulk that never completes: the limit (1mb) is reached while it arrives.
+    await hog.send("*2\r\n$3\r\nGET\r\n$4000000\r\n");
+    const sending = hog.send("x".repeat(2 * 1024 * 1024)).catch(() => {});
+    assert.equal(await hog.readToEnd(), "");
+    await sending;
+    assert.equal(await control.command("PING"), "PONG");
+    assert.equal(server.clients.size, 1);
+    control.close();
+    hog.close();
+  }, { config: { "client-query-buffer-limit": "1mb" } });
+});

@@ -72,6 +72,8 @@ export class RespDecoder {
   private bigParts: Uint8Array[] | null = null;
   /** Bytes of the big bulk, CRLF included, still to arrive. */
   private bigRemaining = 0;
+  /** Bytes held in {@link bigParts}. */
+  private bigGathered = 0;
 
   constructor(public limits: DecoderLimits = { maxBulkLen: 512 * 1024 * 1024 }) {
     this.bytes = new Uint8Array(INITIAL_BUFFER);
@@ -80,7 +82,7 @@ export class RespDecoder {
 
   /** Bytes received but not yet consumed by a complete command. */
   get buffered(): number {
-    return this.end - this.start + (this.bigParts ? this.bigPartsLength() : 0);
+    return this.end - this.start + this.bigGathered;
   }
 
   /** Capacity of the read buffer (for memory accounting such as CLIENT LIST qbuf). */
@@ -276,23 +278,19 @@ export class RespDecoder {
     const dataTake = Math.min(take, this.bigRemaining - 2);
     if (dataTake > 0) {
       this.bigParts!.push(this.bytes.slice(this.start, this.start + dataTake));
+      this.bigGathered += dataTake;
     }
     this.start += take;
     this.bigRemaining -= take;
     if (this.bigRemaining > 0) return false;
     const parts = this.bigParts!;
     this.bigParts = null;
+    this.bigGathered = 0;
     const whole = parts.length === 1 ? parts[0] : Buffer.concat(parts);
     this.args.push(bytesToBinary(whole));
     this.bulkLen = -1;
     this.pendingArgs--;
     return true;
-  }
-
-  private bigPartsLength(): number {
-    let n = 0;
-    for (const part of this.bigParts!) n += part.length;
-    return n;
   }
 
   /** Parses one inline request; null when its newline has not arrived. */

@@ -80,6 +80,14 @@ export class Client {
         if (n === null) break;
         decoder.commit(n);
         server.stats.netInputBytes += n;
+        if (decoder.buffered > server.limits.maxQueryBuffer) {
+          // As Redis: no reply, the client is dropped and the event logged.
+          server.log.warning(
+            `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} ` +
+              `qbuf=${decoder.buffered}`,
+          );
+          break;
+        }
         this.lastInteraction = Date.now();
         let argv: string[] | null;
         while ((argv = decoder.next()) !== null) {

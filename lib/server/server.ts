@@ -66,7 +66,7 @@ export class RedixServer {
   /** Changes since the last save (INFO's rdb_changes_since_last_save). */
   dirty = 0;
   /** Shared with every client's decoder, so CONFIG SET applies to open connections. */
-  readonly limits = { maxBulkLen: 512 * 1024 * 1024 };
+  readonly limits = { maxBulkLen: 512 * 1024 * 1024, maxQueryBuffer: 1024 * 1024 * 1024 };
   /** The TCP port actually bound (differs from the config when it asked for 0). */
   port = 0;
   private listeners: Deno.TcpListener[] = [];
@@ -97,8 +97,9 @@ export class RedixServer {
       this.log.file = config.getString("logfile");
       return undefined;
     };
-    const applyBulkLen = () => {
+    const applyLimits = () => {
       this.limits.maxBulkLen = config.getNumber("proto-max-bulk-len");
+      this.limits.maxQueryBuffer = config.getNumber("client-query-buffer-limit");
       return undefined;
     };
     const applyHz = () => {
@@ -106,10 +107,11 @@ export class RedixServer {
       return undefined;
     };
     applyLog();
-    applyBulkLen();
+    applyLimits();
     config.onChange("loglevel", applyLog);
     config.onChange("logfile", applyLog);
-    config.onChange("proto-max-bulk-len", applyBulkLen);
+    config.onChange("proto-max-bulk-len", applyLimits);
+    config.onChange("client-query-buffer-limit", applyLimits);
     config.onChange("hz", applyHz);
   }
 
