@@ -115,7 +115,10 @@ const servers = [
 ];
 
 // Deno refuses to read /proc without --allow-all, so ask grep.
-const cpuInfo = await new Deno.Command("grep", { args: ["-m1", "model name", "/proc/cpuinfo"], stdout: "piped" })
+const cpuInfo = await new Deno.Command("grep", {
+  args: ["-m1", "model name", "/proc/cpuinfo"],
+  stdout: "piped",
+})
   .output();
 const cpu = new TextDecoder().decode(cpuInfo.stdout).split(":")[1]?.trim() ?? "unknown CPU";
 console.log(

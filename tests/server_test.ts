@@ -25,7 +25,7 @@ Deno.test("keys and values holding all 256 byte values come back byte for byte",
 Deno.test("inline commands work as typed in telnet", async () => {
   await withServer(async ({ port }) => {
     const conn = await RawConnection.open(port);
-    await conn.send('PING\r\nSET greeting "hello world"\r\nGET greeting\nECHO \'it\\\'s\'\r\n\r\n');
+    await conn.send("PING\r\nSET greeting \"hello world\"\r\nGET greeting\nECHO 'it\\'s'\r\n\r\n");
     assert.equal(await conn.reply(), "PONG");
     assert.equal(await conn.reply(), "OK");
     assert.equal(await conn.reply(), "hello world");
@@ -273,7 +273,16 @@ Deno.test("INFO reports Redis's sections and field names", async () => {
     await conn.command("GET", "miss");
     const info = await conn.command("INFO") as string;
     for (
-      const section of ["Server", "Clients", "Memory", "Persistence", "Stats", "Replication", "CPU", "Keyspace"]
+      const section of [
+        "Server",
+        "Clients",
+        "Memory",
+        "Persistence",
+        "Stats",
+        "Replication",
+        "CPU",
+        "Keyspace",
+      ]
     ) {
       assert.match(info, new RegExp(`# ${section}\r\n`, "i"));
     }

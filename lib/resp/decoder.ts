@@ -17,6 +17,8 @@ import { splitInlineArgs } from "./inline.ts";
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
 /** Bulks at least this big are gathered piece by piece instead of in the read buffer. */
 export const PROTO_MBULK_BIG_ARG = 32 * 1024;
+/** V8's longest string; an argument is a string, so a longer bulk cannot be taken. */
+const MAX_STRING_LENGTH = 0x1fffffe8;
 const INITIAL_BUFFER = 16 * 1024;
 const MIN_READ_SPACE = 4 * 1024;
 const CR = 13;
@@ -80,7 +82,10 @@ export class RespDecoder {
     this.view = latin1View(this.bytes);
   }
 
-  /** Bytes received but not yet consumed by a complete command. */
+  /**
+   * Bytes received and held for commands not yet complete (the header lines of a
+   * partly parsed multibulk excepted, which are small).
+   */
   get buffered(): number {
     return this.end - this.start + this.bigGathered;
   }
@@ -225,7 +230,7 @@ export class RespDecoder {
           "invalid bulk length",
         );
         if (len === undefined) return false;
-        if (len < 0 || len > this.limits.maxBulkLen) {
+        if (len < 0 || len > this.limits.maxBulkLen || len > MAX_STRING_LENGTH) {
           throw new ProtocolError("Protocol error: invalid bulk length");
         }
         this.bulkLen = len;
@@ -295,8 +300,10 @@ export class RespDecoder {
 
   /** Parses one inline request; null when its newline has not arrived. */
   private nextInline(): string[] | null {
-    const lf = this.bytes.indexOf(LF, this.start);
-    if (lf === -1 || lf >= this.end) {
+    // Only the bytes received count; what lies beyond `end` is stale.
+    const found = this.bytes.subarray(this.start, this.end).indexOf(LF);
+    const lf = found === -1 ? -1 : this.start + found;
+    if (lf === -1) {
       if (this.end - this.start > PROTO_INLINE_MAX_SIZE) {
         throw new ProtocolError("Protocol error: too big inline request");
       }

@@ -64,16 +64,59 @@ export function formatDouble(d: number): string {
   if (d === Infinity) return "inf";
   if (d === -Infinity) return "-inf";
   if (d === 0) return Object.is(d, -0) ? "-0" : "0";
-  const exponential = d.toExponential(16); // "-1.2345678901234567e+5"
-  const e = exponential.indexOf("e");
-  const exponent = Number(exponential.slice(e + 1));
+  const { digits, exponent } = seventeenDigits(Math.abs(d));
+  const sign = d < 0 ? "-" : "";
   if (exponent < -4 || exponent >= 17) {
-    const mantissa = stripZeros(exponential.slice(0, e));
-    const sign = exponent < 0 ? "-" : "+";
-    const digits = String(Math.abs(exponent)).padStart(2, "0");
-    return `${mantissa}e${sign}${digits}`;
+    const mantissa = stripZeros(`${digits[0]}.${digits.slice(1)}`);
+    const expSign = exponent < 0 ? "-" : "+";
+    return `${sign}${mantissa}e${expSign}${String(Math.abs(exponent)).padStart(2, "0")}`;
   }
-  return stripZeros(d.toFixed(16 - exponent));
+  const fixed = exponent < 0
+    ? `0.${"0".repeat(-exponent - 1)}${digits}`
+    : `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+  return sign + stripZeros(fixed);
+}
+
+/**
+ * The 17 significant digits of a positive finite double and its decimal
+ * exponent, rounded as glibc rounds: to nearest, ties to even. JavaScript's
+ * toExponential rounds exact ties up instead, so ties are settled exactly.
+ */
+function seventeenDigits(x: number): { digits: string; exponent: number } {
+  const text = x.toExponential(16);
+  const exponent = Number(text.slice(text.indexOf("e") + 1));
+  // A tie needs the exact value to end in 5 at the 18th significant digit.
+  if (x.toExponential(17)[18] !== "5") {
+    return { digits: text[0] + text.slice(2, 18), exponent };
+  }
+  return roundExactly(x, Number(x.toExponential(17).slice(20)));
+}
+
+const VIEW = new DataView(new ArrayBuffer(8));
+
+/** x = mantissa * 2^power, exactly. */
+function decompose(x: number): { mantissa: bigint; power: number } {
+  VIEW.setFloat64(0, x);
+  const high = VIEW.getUint32(0);
+  const biased = (high >>> 20) & 0x7ff;
+  const fraction = (BigInt(high & 0xfffff) << 32n) | BigInt(VIEW.getUint32(4));
+  return biased === 0
+    ? { mantissa: fraction, power: -1074 }
+    : { mantissa: fraction | (1n << 52n), power: biased - 1075 };
+}
+
+function roundExactly(x: number, exponent: number): { digits: string; exponent: number } {
+  const { mantissa, power } = decompose(x);
+  const scale = 16 - exponent;
+  let numerator = power >= 0 ? mantissa << BigInt(power) : mantissa;
+  let denominator = power >= 0 ? 1n : 1n << BigInt(-power);
+  if (scale >= 0) numerator *= 10n ** BigInt(scale);
+  else denominator *= 10n ** BigInt(-scale);
+  let n = numerator / denominator;
+  const twiceRemainder = (numerator % denominator) * 2n;
+  if (twiceRemainder > denominator || (twiceRemainder === denominator && n % 2n === 1n)) n++;
+  if (n === 10n ** 17n) return { digits: "1" + "0".repeat(16), exponent: exponent + 1 };
+  return { digits: n.toString(), exponent };
 }
 
 function stripZeros(s: string): string {
