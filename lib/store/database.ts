@@ -1,12 +1,15 @@
 /**
- * One numbered database: a key -> value map plus a key -> absolute expiry time
- * (ms) map, with lazy expiry on every access (DESIGN.md §7).
+ * One numbered database: a key -> value dict plus a key -> absolute expiry time
+ * (ms) dict, with lazy expiry on every access (DESIGN.md §7). Both are
+ * {@link Dict}s rather than Maps: faster lookups, and the SCAN cursor, random
+ * keys and sampling that Map cannot give.
  *
  * Keys are binary strings (one char per byte). Values are typed by
  * {@link RedisValue}; strings are kept as binary strings.
  *
  * @module
  */
+import { Dict } from "./dict.ts";
 
 /** A stored value. Collections join this union as their types land. */
 export type RedisValue = string;
@@ -17,9 +20,11 @@ export interface ExpiryListener {
 }
 
 export class Database {
-  data = new Map<string, RedisValue>();
+  readonly data = new Dict<RedisValue>();
   /** Absolute unix time in ms at which a key expires; only keys with a TTL. */
-  expires = new Map<string, number>();
+  readonly expires = new Dict<number>();
+  /** Where active expiry resumes its walk of {@link expires} (a Dict scan cursor). */
+  private expiryCursor = 0;
 
   constructor(readonly index: number, private listener: ExpiryListener) {}
 
@@ -78,10 +83,11 @@ export class Database {
     return this.expires.delete(key);
   }
 
-  /** Drops every key in O(1); the garbage collector frees the old maps lazily. */
+  /** Drops every key in O(1); the garbage collector frees the old tables lazily. */
   clear(): void {
-    this.data = new Map();
-    this.expires = new Map();
+    this.data.clear();
+    this.expires.clear();
+    this.expiryCursor = 0;
   }
 
   /** Deletes a key whose time has passed and tells the listener. */
@@ -92,41 +98,24 @@ export class Database {
   }
 
   /**
-   * Active expiry, one step: examines up to `budget` keys that have a TTL,
-   * continuing where the previous call stopped, and deletes the expired ones.
-   * Returns how many keys it examined and how many it expired, so the caller can
+   * Active expiry, one step: walks the keys with a TTL bucket by bucket from
+   * where the previous step stopped (a SCAN cursor, so growth and shrinking in
+   * between lose nothing), examining about `budget` keys and deleting the
+   * expired ones. Returns how many it examined and expired, so the caller can
    * decide whether to go on (see Keyspace.activeExpireCycle).
    */
   expireSome(budget: number, now: number): { checked: number; expired: number } {
+    const due: string[] = [];
     let checked = 0;
-    let expired = 0;
-    let iterator = this.expiryCursor;
-    if (iterator === undefined || this.expiryCursorMap !== this.expires) {
-      iterator = this.expires.entries();
-      this.expiryCursorMap = this.expires;
-    }
-    while (checked < budget) {
-      const next = iterator.next();
-      if (next.done) {
-        iterator = undefined;
-        break;
-      }
-      checked++;
-      const [key, at] = next.value;
-      if (at <= now) {
-        this.expire(key);
-        expired++;
-      }
-    }
-    this.expiryCursor = iterator;
-    return { checked, expired };
+    let cursor = this.expiryCursor;
+    do {
+      cursor = this.expires.scan(cursor, (key, at) => {
+        checked++;
+        if (at <= now) due.push(key);
+      });
+    } while (cursor !== 0 && checked < budget);
+    this.expiryCursor = cursor;
+    for (const key of due) this.expire(key);
+    return { checked, expired: due.length };
   }
-
-  /**
-   * A live iterator over the expiry map, kept between active-expiry steps so each
-   * step resumes where the last ended. V8's Map iterators stay valid across
-   * deletions and rehashes, which is what makes this a fair round-robin sweep.
-   */
-  private expiryCursor: MapIterator<[string, number]> | undefined;
-  private expiryCursorMap: Map<string, number> | undefined;
 }
