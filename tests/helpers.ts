@@ -5,6 +5,7 @@
  * @module
  */
 import { type RunningServer, type StartOptions, startServer } from "../lib/mod.ts";
+import assert from "node:assert/strict";
 import { binaryToBytes, bytesToBinary } from "../lib/util/latin1.ts";
 
 export { binaryToBytes, bytesToBinary };
@@ -199,3 +200,86 @@ export async function waitFor(
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** Starts a throwaway redis-server on a free port, without persistence. */
+export async function startRedis(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const child = new Deno.Command("redis-server", {
+    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  await waitFor(async () => {
+    try {
+      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+      return true;
+    } catch {
+      return false;
+    }
+  }, "redis-server to listen");
+  return {
+    port,
+    stop: async () => {
+      child.kill("SIGKILL");
+      await child.status;
+    },
+  };
+}
+
+/** CONFIG GET's pair order follows Redis's internal hash table, so pairs are compared sorted. */
+function normalize(command: string[], reply: Reply): Reply {
+  if (command[0] !== "CONFIG" || command[1] !== "GET" || !Array.isArray(reply)) return reply;
+  const pairs: string[] = [];
+  for (let i = 0; i < reply.length; i += 2) pairs.push(`${reply[i]}=${reply[i + 1]}`);
+  return pairs.sort();
+}
+
+export async function runScript(port: number, script: string[][]): Promise<Reply[]> {
+  const conn = await RawConnection.open(port);
+  try {
+    await conn.command("FLUSHALL");
+    const replies: Reply[] = [];
+    for (const command of script) replies.push(normalize(command, await conn.command(...command)));
+    return replies;
+  } finally {
+    conn.close();
+  }
+}
+
+/**
+ * A test body that runs each named script on a fresh connection to a real
+ * redis-server and to Redix, and asserts the replies are equal, one step per
+ * script. Callers skip the test when redis-server is absent (HAVE_REDIS).
+ */
+export function sameRepliesAsRedis(
+  scripts: Record<string, string[][]>,
+  options: StartOptions = {},
+): (t: Deno.TestContext) => Promise<void> {
+  return async (t) => {
+    const redis = await startRedis();
+    const redix = await startTestServer(options);
+    try {
+      for (const [name, script] of Object.entries(scripts)) {
+        await t.step(name, async () => {
+          const expected = await runScript(redis.port, script);
+          const actual = await runScript(redix.port, script);
+          for (let i = 0; i < script.length; i++) {
+            assert.deepEqual(
+              actual[i],
+              expected[i],
+              script[i].map((a) => JSON.stringify(a.slice(0, 40))).join(" "),
+            );
+          }
+        });
+      }
+    } finally {
+      await redix.close();
+      await redis.stop();
+    }
+  };
+}
+
+/** Whether redis-server is installed, for tests that compare with it. */
+export const HAVE_REDIS = await hasProgram("redis-server");

@@ -6,6 +6,8 @@
  */
 import type { Client } from "../server/client.ts";
 import type { RedisValue } from "../store/database.ts";
+import { RawString, type StringValue } from "../store/raw_string.ts";
+import type { ReplyWriter } from "../resp/writer.ts";
 import { parseInteger } from "../util/numbers.ts";
 import { NOT_INTEGER, WRONGTYPE } from "./errors.ts";
 
@@ -23,15 +25,27 @@ export function readValue(client: Client, key: string): RedisValue | undefined {
   return value;
 }
 
+/** Whether a stored value is of type string. */
+export function isString(value: RedisValue): value is StringValue {
+  return typeof value === "string" || value instanceof RawString;
+}
+
 /** A string value for reading; FAILED (after replying WRONGTYPE) for another type. */
 export function readString(
   client: Client,
   key: string,
-): string | undefined | typeof FAILED {
+): StringValue | undefined | typeof FAILED {
   const value = readValue(client, key);
-  if (value === undefined || typeof value === "string") return value;
+  if (value === undefined || isString(value)) return value;
   client.writer.error(WRONGTYPE);
   return FAILED;
+}
+
+/** Replies a string value as a bulk string, or null when there is none. */
+export function replyString(w: ReplyWriter, value: StringValue | undefined | null): void {
+  if (value === undefined || value === null) w.null();
+  else if (typeof value === "string") w.bulk(value);
+  else w.bulkBytes(value.view());
 }
 
 /** An integer argument, or FAILED after replying "value is not an integer". */

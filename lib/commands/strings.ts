@@ -6,7 +6,7 @@
  */
 import type { Client } from "../server/client.ts";
 import { INT64_MAX_NUMBER, parseInteger } from "../util/numbers.ts";
-import { FAILED, readString, readValue } from "./access.ts";
+import { FAILED, isString, readString, readValue, replyString } from "./access.ts";
 import { arityError, invalidExpireError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
 
@@ -110,7 +110,7 @@ function setGeneric(
   if (options.get) {
     const old = readString(client, key);
     if (old === FAILED) return;
-    w.bulkOrNull(old);
+    replyString(w, old);
   }
   if (options.nx || options.xx) {
     const found = db.has(key);
@@ -170,13 +170,13 @@ function setexGeneric(unit: ExpiryUnit, name: string) {
 
 function get(client: Client, argv: string[]): void {
   const value = readString(client, argv[1]);
-  if (value !== FAILED) client.writer.bulkOrNull(value);
+  if (value !== FAILED) replyString(client.writer, value);
 }
 
 function getdel(client: Client, argv: string[]): void {
   const value = readString(client, argv[1]);
   if (value === FAILED) return;
-  client.writer.bulkOrNull(value);
+  replyString(client.writer, value);
   if (value !== undefined) {
     client.db.delete(argv[1]);
     client.server.propagate(client.db, ["DEL", argv[1]]);
@@ -195,7 +195,7 @@ function getex(client: Client, argv: string[]): void {
   }
   const value = readString(client, key);
   if (value === FAILED) return;
-  client.writer.bulkOrNull(value);
+  replyString(client.writer, value);
   if (value === undefined) return;
   const db = client.db;
   if (expireAt !== undefined && expireAt <= Date.now()) {
@@ -215,7 +215,7 @@ function mget(client: Client, argv: string[]): void {
   for (let i = 1; i < argv.length; i++) {
     const value = readValue(client, argv[i]);
     // MGET never fails on a type clash: another type reads as null.
-    w.bulkOrNull(typeof value === "string" ? value : null);
+    replyString(w, value !== undefined && isString(value) ? value : null);
   }
 }
 

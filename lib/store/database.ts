@@ -10,9 +10,10 @@
  * @module
  */
 import { Dict } from "./dict.ts";
+import type { StringValue } from "./raw_string.ts";
 
 /** A stored value. Collections join this union as their types land. */
-export type RedisValue = string;
+export type RedisValue = StringValue;
 
 /** What the rest of the server wants to know when a key vanishes by expiry. */
 export interface ExpiryListener {

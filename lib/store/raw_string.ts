@@ -1,0 +1,81 @@
+/**
+ * String values changed in place.
+ *
+ * A string value is normally an immutable binary string (DESIGN.md §2). Commands
+ * that modify part of a string (APPEND, SETRANGE, SETBIT, BITFIELD) would copy
+ * the whole value each time if it stayed a JS string, which makes a bitmap of
+ * 100 MB cost 100 MB per SETBIT. Such values become a {@link RawString}: a
+ * growable byte buffer with spare room, like Redis's sds with its greedy
+ * preallocation, and the reason OBJECT ENCODING reports them as "raw".
+ *
+ * @module
+ */
+import { binaryToBytes, latin1View } from "../util/latin1.ts";
+
+/** Up to this size a buffer doubles when it grows; past it, it grows by this much (Redis's SDS_MAX_PREALLOC). */
+const MAX_PREALLOC = 1024 * 1024;
+
+export class RawString {
+  /** The bytes; only the first {@link length} are the value. */
+  bytes: Uint8Array;
+  length: number;
+
+  constructor(value: string | Uint8Array = "") {
+    const bytes = typeof value === "string" ? binaryToBytes(value) : value;
+    this.bytes = bytes;
+    this.length = bytes.length;
+  }
+
+  /** The value as a binary string (a copy). */
+  toBinary(): string {
+    return latin1View(this.bytes).latin1Slice(0, this.length);
+  }
+
+  /** The value's bytes, sharing memory with this string. */
+  view(): Uint8Array {
+    return this.bytes.subarray(0, this.length);
+  }
+
+  /** Makes room for `size` bytes, zero-filled past the current length. */
+  resize(size: number): void {
+    if (size > this.bytes.length) {
+      const capacity = size < MAX_PREALLOC ? size * 2 : size + MAX_PREALLOC;
+      const grown = new Uint8Array(capacity);
+      grown.set(this.view());
+      this.bytes = grown;
+    } else if (size < this.length) {
+      this.bytes.fill(0, size, this.length);
+    }
+    this.length = Math.max(this.length, size);
+  }
+
+  /** Writes a binary string at `offset`, zero-padding any gap (SETRANGE). */
+  write(offset: number, text: string): void {
+    this.resize(offset + text.length);
+    const bytes = this.bytes;
+    for (let i = 0; i < text.length; i++) bytes[offset + i] = text.charCodeAt(i);
+  }
+
+  append(text: string): void {
+    this.write(this.length, text);
+  }
+}
+
+/** What a key of type string holds: an immutable binary string or a {@link RawString}. */
+export type StringValue = string | RawString;
+
+/** The length in bytes of a string value. */
+export function stringLength(value: StringValue): number {
+  return typeof value === "string" ? value.length : value.length;
+}
+
+/** A string value as a binary string (copies a RawString). */
+export function toBinary(value: StringValue): string {
+  return typeof value === "string" ? value : value.toBinary();
+}
+
+/** A string value made mutable: the same RawString, or a new one from a binary string. */
+export function toRaw(value: StringValue | undefined): RawString {
+  if (value instanceof RawString) return value;
+  return new RawString(value ?? "");
+}
