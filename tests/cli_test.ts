@@ -143,6 +143,13 @@ const NOTICE_LINE = /^\d+:M \d{2} \w{3} \d{4} [\d:.]+ \* /m;
 
 // ---------------------------------------------------------------------------
 
+Deno.test("deno task compile grants the binary exactly the permissions deno task start runs with", () => {
+  const tasks = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks;
+  const flags = (task: string) => task.split(/\s+/).filter((word) => word.startsWith("--allow-")).sort();
+  assert.deepEqual(flags(tasks.compile), flags(tasks.start));
+  assert.match(tasks.compile, /--output dist\/redix main\.ts$/);
+});
+
 Deno.test("the start task's command line is what these tests run", () => {
   assert.deepEqual(START_ARGS.slice(0, 1), ["run"]);
   for (const flag of ["--allow-net", "--allow-read", "--allow-write", "--allow-sys"]) {
