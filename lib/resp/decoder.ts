@@ -298,6 +298,31 @@ export class RespDecoder {
     return true;
   }
 
+  /**
+   * Splits [start, end) at spaces and tabs straight from the bytes, the common
+   * inline case (`PING`, `GET key`); null when the line has anything that needs
+   * splitInlineArgs' full rules (quotes, NUL, \v, \f, a stray CR).
+   */
+  private plainWords(start: number, end: number): string[] | null {
+    const bytes = this.bytes;
+    const words: string[] = [];
+    let wordStart = -1;
+    for (let i = start; i <= end; i++) {
+      const c = i === end ? 32 : bytes[i];
+      if (c === 32 || c === 9) {
+        if (wordStart !== -1) {
+          words.push(this.view.latin1Slice(wordStart, i));
+          wordStart = -1;
+        }
+      } else if (c === 34 || c === 39 || c === 0 || c === 11 || c === 12 || c === CR) {
+        return null;
+      } else if (wordStart === -1) {
+        wordStart = i;
+      }
+    }
+    return words;
+  }
+
   /** Parses one inline request; null when its newline has not arrived. */
   private nextInline(): string[] | null {
     // Only the bytes received count; what lies beyond `end` is stale.
@@ -311,6 +336,11 @@ export class RespDecoder {
     }
     let lineEnd = lf;
     if (lineEnd > this.start && this.bytes[lineEnd - 1] === CR) lineEnd--;
+    const plain = this.plainWords(this.start, lineEnd);
+    if (plain !== null) {
+      this.start = lf + 1;
+      return plain;
+    }
     const line = this.view.latin1Slice(this.start, lineEnd);
     this.start = lf + 1;
     const args = splitInlineArgs(line);

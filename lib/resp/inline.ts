@@ -15,10 +15,6 @@ function isHexDigit(c: string): boolean {
   return /^[0-9a-fA-F]$/.test(c);
 }
 
-/** No quotes, NULs, or \v and \f (which separate only at the start of a token). */
-const PLAIN_WORDS = /^[^"'\0\v\f]*$/;
-const WHITESPACE = /[ \n\r\t]+/;
-
 const ESCAPES: Record<string, string> = {
   n: "\n",
   r: "\r",
@@ -32,11 +28,6 @@ const ESCAPES: Record<string, string> = {
  * (Redis replies "unbalanced quotes in request").
  */
 export function splitInlineArgs(input: string): string[] | null {
-  // Most inline requests are plain words, which a split handles at native speed.
-  if (PLAIN_WORDS.test(input)) {
-    const words = input.split(WHITESPACE);
-    return words.filter((word) => word !== "");
-  }
   const nul = input.indexOf("\0");
   const line = nul === -1 ? input : input.slice(0, nul);
   const args: string[] = [];
