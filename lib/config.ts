@@ -15,6 +15,7 @@
 import { Buffer } from "node:buffer";
 import { basename, dirname, join, resolve } from "node:path";
 import { globMatch } from "./util/glob.ts";
+import { splitArgs } from "./util/split_args.ts";
 import { parseInt64 } from "./util/numbers.ts";
 
 /** A configuration problem, with a one-line message meant for the user. */
@@ -160,62 +161,6 @@ function formatPercentile(d: number): string {
 
 // ---------------------------------------------------------------------------
 // redis.conf lexical rules.
-
-/** Redis's sdssplitargs; null on unbalanced quotes. */
-function splitArgs(line: string): string[] | null {
-  const args: string[] = [];
-  let i = 0;
-  for (;;) {
-    while (i < line.length && isSpace(line[i])) i++;
-    if (i >= line.length) return args;
-    let current = "";
-    let quote = "";
-    for (let done = false; !done; i++) {
-      const c = line[i];
-      if (quote === '"') {
-        if (c === "\\" && line[i + 1] === "x" && isHex(line[i + 2]) && isHex(line[i + 3])) {
-          current += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
-          i += 3;
-        } else if (c === "\\" && i + 1 < line.length) {
-          const e = line[++i];
-          current += ESCAPES[e] ?? e;
-        } else if (c === '"') {
-          if (i + 1 < line.length && !isSpace(line[i + 1])) return null;
-          done = true;
-        } else if (c === undefined) {
-          return null;
-        } else {
-          current += c;
-        }
-      } else if (quote === "'") {
-        if (c === "\\" && line[i + 1] === "'") {
-          current += "'";
-          i++;
-        } else if (c === "'") {
-          if (i + 1 < line.length && !isSpace(line[i + 1])) return null;
-          done = true;
-        } else if (c === undefined) {
-          return null;
-        } else {
-          current += c;
-        }
-      } else if (c === undefined || c === " " || c === "\n" || c === "\r" || c === "\t") {
-        done = true;
-      } else if (c === '"' || c === "'") {
-        quote = c;
-      } else {
-        current += c;
-      }
-    }
-    args.push(current);
-  }
-}
-
-const ESCAPES: Record<string, string> = { n: "\n", r: "\r", t: "\t", b: "\b", a: "\x07" };
-
-function isHex(c: string | undefined): boolean {
-  return c !== undefined && /^[\da-fA-F]$/.test(c);
-}
 
 /** Redis's sdscatrepr: a double-quoted string that splitArgs reads back. */
 function repr(s: string): string {

@@ -11,7 +11,7 @@
  */
 import { Buffer } from "node:buffer";
 import { bytesToBinary, type Latin1View, latin1View } from "../util/latin1.ts";
-import { splitInlineArgs } from "./inline.ts";
+import { splitArgs } from "../util/split_args.ts";
 
 /** Longest inline request or count line without CRLF (Redis's PROTO_INLINE_MAX_SIZE). */
 export const PROTO_INLINE_MAX_SIZE = 64 * 1024;
@@ -301,7 +301,7 @@ export class RespDecoder {
   /**
    * Splits [start, end) at spaces and tabs straight from the bytes, the common
    * inline case (`PING`, `GET key`); null when the line has anything that needs
-   * splitInlineArgs' full rules (quotes, NUL, \v, \f, a stray CR).
+   * splitArgs' full rules (quotes, NUL, \v, \f, a stray CR).
    */
   private plainWords(start: number, end: number): string[] | null {
     const bytes = this.bytes;
@@ -343,7 +343,7 @@ export class RespDecoder {
     }
     const line = this.view.latin1Slice(this.start, lineEnd);
     this.start = lf + 1;
-    const args = splitInlineArgs(line);
+    const args = splitArgs(line);
     if (args === null) {
       throw new ProtocolError("Protocol error: unbalanced quotes in request");
     }

@@ -1,20 +1,9 @@
 import assert from "node:assert/strict";
 import { ProtocolError, RespDecoder } from "./decoder.ts";
+import { mulberry32 } from "../../tests/prng.ts";
 
 // ---------------------------------------------------------------------------
 // Helpers (independent of the code under test)
-
-/** Seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A binary string (one char per byte) as bytes. */
 function bin(s: string): Uint8Array {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type Protocol, ReplyWriter } from "./writer.ts";
+import { mulberry32 } from "../../tests/prng.ts";
 
 /** The writer's pending bytes as a binary string (one char per byte), decoded independently. */
 function out(w: ReplyWriter): string {
@@ -28,18 +29,6 @@ function encode(protocol: Protocol, write: (w: ReplyWriter) => void): string {
 function both(write: (w: ReplyWriter) => void, expected: string): void {
   assert.equal(encode(2, write), expected, "RESP2");
   assert.equal(encode(3, write), expected, "RESP3");
-}
-
-/** Seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");

@@ -1,20 +1,9 @@
 import assert from "node:assert/strict";
-import { splitInlineArgs } from "./inline.ts";
-
-/** Seeded PRNG (mulberry32): uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { splitArgs } from "./split_args.ts";
+import { mulberry32 } from "../../tests/prng.ts";
 
 function check(line: string, expected: string[] | null): void {
-  assert.deepEqual(splitInlineArgs(line), expected, JSON.stringify(line));
+  assert.deepEqual(splitArgs(line), expected, JSON.stringify(line));
 }
 
 Deno.test("plain words, spaces and tabs", () => {
@@ -191,6 +180,6 @@ Deno.test("quoted reprs of 2,000 seeded random binary args split back to the arg
     }
     const sep = () => [" ", "\t", "  ", " \t "][Math.floor(rnd() * 4)];
     const line = args.map(repr).join(sep());
-    assert.deepEqual(splitInlineArgs(sep() + line), args, line);
+    assert.deepEqual(splitArgs(sep() + line), args, line);
   }
 });

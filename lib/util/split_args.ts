@@ -1,5 +1,6 @@
 /**
- * Splitting of inline requests (`SET "a b" 'c'`), as Redis's sdssplitargs does it,
+ * Splitting a line into arguments (`SET "a b" 'c'`) as Redis's sdssplitargs does
+ * it, for inline requests and redis.conf lines alike,
  * including its quirks: a NUL byte ends the line, a closing quote must be followed
  * by a space or the end, and `\xHH` escapes work inside double quotes only.
  *
@@ -27,7 +28,7 @@ const ESCAPES: Record<string, string> = {
  * Splits a binary-string line into arguments. Returns null on unbalanced quotes
  * (Redis replies "unbalanced quotes in request").
  */
-export function splitInlineArgs(input: string): string[] | null {
+export function splitArgs(input: string): string[] | null {
   const nul = input.indexOf("\0");
   const line = nul === -1 ? input : input.slice(0, nul);
   const args: string[] = [];
