@@ -228,9 +228,17 @@ export async function startRedis(): Promise<{ port: number; stop: () => Promise<
   };
 }
 
-/** CONFIG GET's pair order follows Redis's internal hash table, so pairs are compared sorted. */
+/**
+ * Orders that follow each server's own hash table are compared sorted: CONFIG
+ * GET's pairs, KEYS, and the keys of a SCAN reply (whose cursor only agrees when
+ * it is 0, that is when one call covered the whole database).
+ */
 function normalize(command: string[], reply: Reply): Reply {
-  if (command[0] !== "CONFIG" || command[1] !== "GET" || !Array.isArray(reply)) return reply;
+  if (!Array.isArray(reply)) return reply;
+  const name = command[0].toUpperCase();
+  if (name === "KEYS") return [...reply].sort();
+  if (name === "SCAN" && Array.isArray(reply[1])) return [reply[0], [...reply[1]].sort()];
+  if (name !== "CONFIG" || command[1] !== "GET") return reply;
   const pairs: string[] = [];
   for (let i = 0; i < reply.length; i += 2) pairs.push(`${reply[i]}=${reply[i + 1]}`);
   return pairs.sort();

@@ -161,6 +161,7 @@ const SCRIPTS: Record<string, string[][]> = {
     ["SELECT", "16"],
     ["SELECT", "-1"],
     ["SELECT", "x"],
+    ["SELECT", "2147483648"],
     ["SELECT", "0"],
     ["GET", "k"],
     ["FLUSHDB", "ASYNC"],

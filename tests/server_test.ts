@@ -314,3 +314,24 @@ Deno.test("client-query-buffer-limit drops a client whose pending request outgro
     hog.close();
   }, { config: { "client-query-buffer-limit": "1mb" } });
 });
+
+Deno.test("a command that throws gets an error reply; the connection and server go on", async () => {
+  await withServer(async ({ port, server }) => {
+    const conn = await RawConnection.open(port);
+    const command = server.table.lookup("echo")!;
+    const original = command.handler;
+    command.handler = (client) => {
+      client.writer.array(2); // a reply half written ...
+      throw new RangeError("boom"); // ... then a failure
+    };
+    try {
+      assert.deepEqual(await conn.command("ECHO", "x"), {
+        error: "ERR internal error while running 'echo': RangeError: boom",
+      });
+    } finally {
+      command.handler = original;
+    }
+    assert.equal(await conn.command("ECHO", "x"), "x");
+    conn.close();
+  });
+});

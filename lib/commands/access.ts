@@ -19,7 +19,19 @@ export const FAILED = Symbol("failed");
  * as Redis's lookupKeyRead does.
  */
 export function readValue(client: Client, key: string): RedisValue | undefined {
-  const value = client.db.get(key);
+  return counted(client, client.db.get(key));
+}
+
+/**
+ * Looks a key up as Redis's LOOKUP_NOTOUCH reads do (EXISTS, TYPE, TTL, OBJECT
+ * ...): counted in keyspace_hits / keyspace_misses, but not an access, so the
+ * key's idle time and LFU counter stay as they were.
+ */
+export function peekValue(client: Client, key: string): RedisValue | undefined {
+  return counted(client, client.db.peek(key));
+}
+
+function counted(client: Client, value: RedisValue | undefined): RedisValue | undefined {
   if (value === undefined) client.server.stats.keyspaceMisses++;
   else client.server.stats.keyspaceHits++;
   return value;
@@ -41,11 +53,39 @@ export function readString(
   return FAILED;
 }
 
+/**
+ * A string value for a command that writes it. Unlike readString it counts no
+ * keyspace hit or miss: Redis's lookupKeyWrite does not.
+ */
+export function writeString(client: Client, key: string): StringValue | undefined | typeof FAILED {
+  const value = client.db.get(key);
+  if (value === undefined || isString(value)) return value;
+  client.writer.error(WRONGTYPE);
+  return FAILED;
+}
+
 /** Replies a string value as a bulk string, or null when there is none. */
 export function replyString(w: ReplyWriter, value: StringValue | undefined | null): void {
   if (value === undefined || value === null) w.null();
   else if (typeof value === "string") w.bulk(value);
   else w.bulkBytes(value.view());
+}
+
+/**
+ * An argument Redis reads as a C int (getIntFromObjectOrReply), or FAILED after
+ * replying `error`, or Redis's own texts when there is none.
+ */
+export function int32Arg(client: Client, text: string, error?: string): number | typeof FAILED {
+  const value = parseInteger(text);
+  if (value === null) {
+    client.writer.error(error ?? NOT_INTEGER);
+    return FAILED;
+  }
+  if (value < -0x80000000 || value > 0x7fffffff) {
+    client.writer.error(error ?? "ERR value is out of range, value must between -2147483648 and 2147483647");
+    return FAILED;
+  }
+  return value;
 }
 
 /** An integer argument, or FAILED after replying "value is not an integer". */

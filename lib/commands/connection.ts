@@ -6,7 +6,7 @@
 import type { Client } from "../server/client.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
 import { REDIS_VERSION } from "../version.ts";
-import { FAILED, integerArg } from "./access.ts";
+import { FAILED, int32Arg } from "./access.ts";
 import { arityError, DB_INDEX_OUT_OF_RANGE, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
 
@@ -130,7 +130,7 @@ function reset(client: Client): void {
 }
 
 function select(client: Client, argv: string[]): void {
-  const index = integerArg(client, argv[1]);
+  const index = int32Arg(client, argv[1]);
   if (index === FAILED) return;
   const dbs = client.server.keyspace.dbs;
   if (index < 0 || index >= dbs.length) {

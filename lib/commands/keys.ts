@@ -1,14 +1,21 @@
 /**
- * Generic key commands (Redis's db.c and expire.c): DEL, UNLINK, EXISTS, TYPE,
- * and the TTL family.
+ * Generic key commands (Redis's db.c, expire.c and object.c): DEL, UNLINK,
+ * EXISTS, TYPE, the TTL family, KEYS, SCAN, RANDOMKEY, RENAME, RENAMENX, COPY,
+ * MOVE, SWAPDB, TOUCH and OBJECT.
  *
  * @module
  */
 import type { Client } from "../server/client.ts";
+import type { Database, RedisValue } from "../store/database.ts";
+import { RawString, type StringValue } from "../store/raw_string.ts";
+import { globMatch } from "../util/glob.ts";
 import { INT64_MAX_NUMBER, parseInteger } from "../util/numbers.ts";
-import { readValue } from "./access.ts";
-import { invalidExpireError, NOT_INTEGER } from "./errors.ts";
+import { FAILED, int32Arg, integerArg, peekValue, readValue } from "./access.ts";
+import { helpReply } from "./connection.ts";
+import { DB_INDEX_OUT_OF_RANGE, invalidExpireError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
+
+const SAME_OBJECT = "ERR source and destination objects are the same";
 
 /** DEL and UNLINK: freeing is lazy either way (the garbage collector does it). */
 function del(client: Client, argv: string[]): void {
@@ -21,17 +28,28 @@ function del(client: Client, argv: string[]): void {
   if (deleted > 0) client.server.propagate(db, argv);
 }
 
-function exists(client: Client, argv: string[]): void {
-  let count = 0;
-  for (let i = 1; i < argv.length; i++) {
-    if (client.db.has(argv[i])) count++;
-  }
-  client.writer.integer(count);
+/**
+ * EXISTS (a lookup that is not an access, as Redis's LOOKUP_NOTOUCH) and TOUCH
+ * (an access): how many of the keys exist, each counted as a keyspace hit or miss.
+ */
+function countExisting(lookup: typeof readValue) {
+  return (client: Client, argv: string[]): void => {
+    let count = 0;
+    for (let i = 1; i < argv.length; i++) {
+      if (lookup(client, argv[i]) !== undefined) count++;
+    }
+    client.writer.integer(count);
+  };
+}
+
+/** The name TYPE and SCAN's TYPE option give a value's type. */
+function typeName(value: RedisValue | undefined): string {
+  // Collections add their names here as their types join RedisValue.
+  return value === undefined ? "none" : "string";
 }
 
 function type(client: Client, argv: string[]): void {
-  const value = client.db.get(argv[1]);
-  client.writer.simple(value === undefined ? "none" : "string");
+  client.writer.simple(typeName(peekValue(client, argv[1])));
 }
 
 /** How an expire-setting command reads its time argument. */
@@ -119,7 +137,7 @@ function expireGeneric(form: ExpireForm) {
 /** TTL and PTTL: -2 for a missing key, -1 for no expiry. */
 function ttlGeneric(milliseconds: boolean) {
   return (client: Client, argv: string[]): void => {
-    if (readValue(client, argv[1]) === undefined) {
+    if (peekValue(client, argv[1]) === undefined) {
       client.writer.integer(-2);
       return;
     }
@@ -136,7 +154,7 @@ function ttlGeneric(milliseconds: boolean) {
 /** EXPIRETIME and PEXPIRETIME: the absolute expiry, -2 missing, -1 none. */
 function expiretimeGeneric(milliseconds: boolean) {
   return (client: Client, argv: string[]): void => {
-    if (readValue(client, argv[1]) === undefined) {
+    if (peekValue(client, argv[1]) === undefined) {
       client.writer.integer(-2);
       return;
     }
@@ -151,6 +169,330 @@ function persist(client: Client, argv: string[]): void {
   const removed = db.has(argv[1]) && db.persist(argv[1]);
   client.writer.integer(removed ? 1 : 0);
   if (removed) client.server.propagate(db, argv);
+}
+
+/**
+ * KEYS. Like Redis, it walks the whole database in one go: the work is what the
+ * user asked for. Expired keys are left out but not deleted, as Redis does.
+ */
+function keys(client: Client, argv: string[]): void {
+  const pattern = argv[1];
+  // As in Redis, "*" alone takes every key, the empty one too, which globMatch's "*" does not match.
+  const all = pattern === "*";
+  const db = client.db;
+  const volatile = db.expires.size !== 0;
+  const now = Date.now();
+  const found: string[] = [];
+  for (const key of db.data.keys()) {
+    if (!all && !globMatch(pattern, key)) continue;
+    if (volatile) {
+      const at = db.expiryOf(key);
+      if (at !== undefined && at < now) continue;
+    }
+    found.push(key);
+  }
+  client.writer.bulkArray(found);
+}
+
+const MAX_CURSOR = (1n << 64n) - 1n;
+
+/**
+ * A SCAN cursor read as Redis reads it, with C's strtoul: an optional sign then
+ * decimal digits, up to the first NUL, a negative value wrapping around, and no
+ * leading space; null means "invalid cursor". Redis's cursors are unsigned
+ * 64-bit and ours, from Dict, 32-bit: in both only the bits below the table size
+ * count, so any 64-bit cursor is accepted and its low 32 bits are kept, and the
+ * cursors we return always fit in 32 bits.
+ */
+function parseCursor(text: string): number | null {
+  const nul = text.indexOf("\0");
+  const digits = /^([+-]?)(\d*)$/.exec(nul === -1 ? text : text.slice(0, nul));
+  if (digits === null) return null;
+  // An empty string converts nothing and ends at once, which Redis takes as 0; a lone sign does not end.
+  if (digits[2] === "") return digits[1] === "" ? 0 : null;
+  const value = BigInt(digits[2]);
+  if (value > MAX_CURSOR) return null;
+  return Number(BigInt.asUintN(32, digits[1] === "-" ? -value : value));
+}
+
+/**
+ * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type], as Redis's
+ * scanGenericCommand: collect the keys of up to 10 * COUNT buckets, stopping
+ * once COUNT are found, then filter them. Dict.scan's cursor gives the
+ * guarantee (every key present throughout is returned) and bounds the work of
+ * a whole iteration to O(n).
+ */
+function scan(client: Client, argv: string[]): void {
+  const cursor = parseCursor(argv[1]);
+  if (cursor === null) {
+    client.writer.error("ERR invalid cursor");
+    return;
+  }
+  let count = 10;
+  let pattern: string | undefined;
+  let type: string | undefined;
+  for (let i = 2; i < argv.length; i += 2) {
+    const option = argv[i].toLowerCase();
+    if (i + 1 === argv.length) {
+      client.writer.error(SYNTAX_ERROR);
+      return;
+    }
+    if (option === "count") {
+      const n = integerArg(client, argv[i + 1]);
+      if (n === FAILED) return;
+      if (n < 1) {
+        client.writer.error(SYNTAX_ERROR);
+        return;
+      }
+      count = n;
+    } else if (option === "match") {
+      // "*" alone is no filter at all, as in KEYS.
+      pattern = argv[i + 1] === "*" ? undefined : argv[i + 1];
+    } else if (option === "type") {
+      // Redis compares with strcasecmp, so an unknown type matches nothing and is no error.
+      type = argv[i + 1].toLowerCase();
+    } else {
+      client.writer.error(SYNTAX_ERROR);
+      return;
+    }
+  }
+  const db = client.db;
+  const found: string[] = [];
+  const collect = (key: string) => {
+    found.push(key);
+  };
+  let next = cursor;
+  let buckets = count * 10;
+  do next = db.data.scan(next, collect); while (next !== 0 && buckets-- > 0 && found.length < count);
+  const keys: string[] = [];
+  for (const key of found) {
+    if (pattern !== undefined && !globMatch(pattern, key)) continue;
+    // Redis looks each key up for its type, which counts as a keyspace hit or miss.
+    if (type !== undefined && typeName(peekValue(client, key)) !== type) continue;
+    if (db.expireIfNeeded(key)) continue;
+    keys.push(key);
+  }
+  const w = client.writer;
+  w.array(2);
+  w.bulk(String(next));
+  w.bulkArray(keys);
+}
+
+function randomkey(client: Client): void {
+  client.writer.bulkOrNull(client.db.randomKey());
+}
+
+/** RENAME and RENAMENX; the TTL and the access stamp move with the value. */
+function renameGeneric(nx: boolean) {
+  return (client: Client, argv: string[]): void => {
+    const w = client.writer;
+    const db = client.db;
+    const from = argv[1];
+    const to = argv[2];
+    if (!db.has(from)) {
+      w.error("ERR no such key");
+      return;
+    }
+    if (from === to) {
+      if (nx) w.integer(0);
+      else w.ok();
+      return;
+    }
+    if (db.has(to)) {
+      if (nx) {
+        w.integer(0);
+        return;
+      }
+      db.delete(to);
+    }
+    db.transfer(from, db, to);
+    if (nx) w.integer(1);
+    else w.ok();
+    client.server.propagate(db, argv);
+  };
+}
+
+/** A DB index argument (MOVE, COPY ... DB): the database, or FAILED after Redis's error. */
+function databaseArg(client: Client, text: string): Database | typeof FAILED {
+  const index = int32Arg(client, text);
+  if (index === FAILED) return FAILED;
+  const dbs = client.server.keyspace.dbs;
+  if (index < 0 || index >= dbs.length) {
+    client.writer.error(DB_INDEX_OUT_OF_RANGE);
+    return FAILED;
+  }
+  return dbs[index];
+}
+
+function move(client: Client, argv: string[]): void {
+  const source = client.db;
+  const target = databaseArg(client, argv[2]);
+  if (target === FAILED) return;
+  if (target === source) {
+    client.writer.error(SAME_OBJECT);
+    return;
+  }
+  const key = argv[1];
+  if (!source.has(key) || target.has(key)) {
+    client.writer.integer(0);
+    return;
+  }
+  source.transfer(key, target, key);
+  client.writer.integer(1);
+  client.server.propagate(source, argv);
+}
+
+/**
+ * A copy sharing nothing that can change: strings are immutable, but a
+ * RawString is changed in place by APPEND, SETRANGE and SETBIT.
+ */
+function duplicate(value: RedisValue): RedisValue {
+  return value instanceof RawString ? new RawString(value.view().slice()) : value;
+}
+
+/** COPY source destination [DB index] [REPLACE]: the copy keeps the TTL but is a new value, freshly stamped. */
+function copy(client: Client, argv: string[]): void {
+  const source = client.db;
+  let target = source;
+  let replace = false;
+  for (let j = 3; j < argv.length; j++) {
+    const option = argv[j].toLowerCase();
+    if (option === "replace") {
+      replace = true;
+    } else if (option === "db" && j + 1 < argv.length) {
+      const db = databaseArg(client, argv[++j]);
+      if (db === FAILED) return;
+      target = db;
+    } else {
+      client.writer.error(SYNTAX_ERROR);
+      return;
+    }
+  }
+  const from = argv[1];
+  const to = argv[2];
+  if (source === target && from === to) {
+    client.writer.error(SAME_OBJECT);
+    return;
+  }
+  const value = readValue(client, from);
+  if (value === undefined) {
+    client.writer.integer(0);
+    return;
+  }
+  const at = source.expiryOf(from);
+  if (target.has(to)) {
+    if (!replace) {
+      client.writer.integer(0);
+      return;
+    }
+    target.delete(to);
+  }
+  target.set(to, duplicate(value));
+  if (at !== undefined) target.setExpiry(to, at);
+  client.writer.integer(1);
+  client.server.propagate(source, argv);
+}
+
+/**
+ * SWAPDB: the databases' contents change places, so every client that selected
+ * one of them sees the other's keys from its next command on.
+ */
+function swapdb(client: Client, argv: string[]): void {
+  const first = int32Arg(client, argv[1], "ERR invalid first DB index");
+  if (first === FAILED) return;
+  const second = int32Arg(client, argv[2], "ERR invalid second DB index");
+  if (second === FAILED) return;
+  const dbs = client.server.keyspace.dbs;
+  if (first < 0 || first >= dbs.length || second < 0 || second >= dbs.length) {
+    client.writer.error(DB_INDEX_OUT_OF_RANGE);
+    return;
+  }
+  if (first !== second) dbs[first].swapWith(dbs[second]);
+  client.writer.ok();
+  client.server.propagate(client.db, argv);
+}
+
+/** Redis's OBJ_SHARED_INTEGERS: the values 0 to 9999 are shared objects. */
+const SHARED_INTEGERS = 10000;
+/** The refcount Redis reports for a shared object (OBJ_SHARED_REFCOUNT, INT_MAX). */
+const SHARED_REFCOUNT = 2147483647;
+/** Redis's OBJ_ENCODING_EMBSTR_SIZE_LIMIT. */
+const EMBSTR_SIZE_LIMIT = 44;
+
+/**
+ * The encoding Redis's tryObjectEncoding gives a string: "int" for what string2l
+ * parses (so no leading zero, "+" or space, at most 20 chars), "embstr" up to
+ * 44 bytes, "raw" beyond; a RawString is raw whatever its content, like a Redis
+ * string modified in place.
+ */
+function stringEncoding(value: StringValue): string {
+  if (value instanceof RawString) return "raw";
+  if (parseInteger(value) !== null) return "int";
+  return value.length <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
+}
+
+/**
+ * Redis shares the objects for 0..9999, unless maxmemory is set with an LRU
+ * or LFU policy, which needs a stamp of each key's own.
+ */
+function refcount(client: Client, value: RedisValue): number {
+  if (typeof value !== "string") return 1;
+  const n = parseInteger(value);
+  if (n === null || n < 0 || n >= SHARED_INTEGERS) return 1;
+  const config = client.server.config;
+  const policy = config.getString("maxmemory-policy");
+  const sharing = config.getNumber("maxmemory") === 0 || !/-(lru|lfu)$/.test(policy);
+  return sharing ? SHARED_REFCOUNT : 1;
+}
+
+/**
+ * An OBJECT subcommand on a key: looked up as Redis's objectCommandLookup does
+ * (a keyspace hit or miss, but not an access), null when missing.
+ */
+function objectSubcommand(reply: (client: Client, key: string, value: RedisValue) => void) {
+  return (client: Client, argv: string[]): void => {
+    const value = peekValue(client, argv[2]);
+    if (value === undefined) client.writer.null();
+    else reply(client, argv[2], value);
+  };
+}
+
+const LFU_SELECTED = "ERR An LFU maxmemory policy is selected, idle time not tracked. " +
+  "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+const LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. " +
+  "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+const objectEncoding = objectSubcommand((client, _key, value) => client.writer.bulk(stringEncoding(value)));
+
+const objectRefcount = objectSubcommand((client, _key, value) =>
+  client.writer.integer(refcount(client, value))
+);
+
+const objectIdletime = objectSubcommand((client, key) => {
+  if (client.server.keyspace.clock.lfu) client.writer.error(LFU_SELECTED);
+  else client.writer.integer(client.db.idleSeconds(key));
+});
+
+const objectFreq = objectSubcommand((client, key) => {
+  if (client.server.keyspace.clock.lfu) client.writer.integer(client.db.frequency(key));
+  else client.writer.error(LFU_NOT_SELECTED);
+});
+
+function objectHelp(client: Client): void {
+  helpReply(client.writer, "OBJECT", [
+    "ENCODING <key>",
+    "    Return the kind of internal representation used in order to store the value",
+    "    associated with a <key>.",
+    "FREQ <key>",
+    "    Return the access frequency index of the <key>. The returned integer is",
+    "    proportional to the logarithm of the recent access frequency of the key.",
+    "IDLETIME <key>",
+    "    Return the idle time of the <key>, that is the approximated number of",
+    "    seconds elapsed since the last access to the key.",
+    "REFCOUNT <key>",
+    "    Return the number of references of the value associated with the specified",
+    "    <key>.",
+  ]);
 }
 
 const KEYSPACE = { group: "generic", categories: ["keyspace"] };
@@ -195,6 +537,26 @@ function readTimeDefinition(
   };
 }
 
+function objectKeyDefinition(
+  name: string,
+  since: string,
+  summary: string,
+  handler: (client: Client, argv: string[]) => void,
+): CommandDefinition {
+  return {
+    ...KEYSPACE,
+    name,
+    arity: 3,
+    flags: ["readonly"],
+    keys: [2, 2, 1],
+    tips: ["nondeterministic_output"],
+    since,
+    summary,
+    complexity: "O(1)",
+    handler,
+  };
+}
+
 export const keyCommands: CommandDefinition[] = [
   {
     ...KEYSPACE,
@@ -230,7 +592,7 @@ export const keyCommands: CommandDefinition[] = [
     since: "1.0.0",
     summary: "Determines whether one or more keys exist.",
     complexity: "O(N) where N is the number of keys to check.",
-    handler: exists,
+    handler: countExisting(peekValue),
   },
   {
     ...KEYSPACE,
@@ -288,5 +650,154 @@ export const keyCommands: CommandDefinition[] = [
     summary: "Removes the expiration time of a key.",
     complexity: "O(1)",
     handler: persist,
+  },
+  {
+    ...KEYSPACE,
+    name: "keys",
+    categories: ["keyspace", "dangerous"],
+    tips: ["request_policy:all_shards", "nondeterministic_output_order"],
+    arity: 2,
+    flags: ["readonly"],
+    since: "1.0.0",
+    summary: "Returns all key names that match a pattern.",
+    complexity:
+      "O(N) with N being the number of keys in the database, under the assumption that the key names in the database and the given pattern have limited length.",
+    handler: keys,
+  },
+  {
+    ...KEYSPACE,
+    name: "scan",
+    tips: ["nondeterministic_output", "request_policy:special"],
+    arity: -2,
+    flags: ["readonly"],
+    since: "2.8.0",
+    summary: "Iterates over the key names in the database.",
+    complexity:
+      "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+    handler: scan,
+  },
+  {
+    ...KEYSPACE,
+    name: "randomkey",
+    tips: ["request_policy:all_shards", "nondeterministic_output"],
+    arity: 1,
+    flags: ["readonly"],
+    since: "1.0.0",
+    summary: "Returns a random key name from the database.",
+    complexity: "O(1)",
+    handler: randomkey,
+  },
+  {
+    ...KEYSPACE,
+    name: "rename",
+    arity: 3,
+    flags: ["write"],
+    keys: [1, 2, 1],
+    since: "1.0.0",
+    summary: "Renames a key and overwrites the destination.",
+    complexity: "O(1)",
+    handler: renameGeneric(false),
+  },
+  {
+    ...KEYSPACE,
+    name: "renamenx",
+    arity: 3,
+    flags: ["write", "fast"],
+    keys: [1, 2, 1],
+    since: "1.0.0",
+    summary: "Renames a key only when the target key name doesn't exist.",
+    complexity: "O(1)",
+    handler: renameGeneric(true),
+  },
+  {
+    ...KEYSPACE,
+    name: "copy",
+    arity: -3,
+    flags: ["write", "denyoom"],
+    keys: [1, 2, 1],
+    since: "6.2.0",
+    summary: "Copies the value of a key to a new key.",
+    complexity:
+      "O(N) worst case for collections, where N is the number of nested items. O(1) for string values.",
+    handler: copy,
+  },
+  {
+    ...KEYSPACE,
+    name: "move",
+    arity: 3,
+    flags: ["write", "fast"],
+    keys: [1, 1, 1],
+    since: "1.0.0",
+    summary: "Moves a key to another database.",
+    complexity: "O(1)",
+    handler: move,
+  },
+  {
+    name: "swapdb",
+    group: "server",
+    categories: ["keyspace", "dangerous"],
+    arity: 3,
+    flags: ["write", "fast"],
+    since: "4.0.0",
+    summary: "Swaps two Redis databases.",
+    complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.",
+    handler: swapdb,
+  },
+  {
+    ...KEYSPACE,
+    name: "touch",
+    tips: ["request_policy:multi_shard", "response_policy:agg_sum"],
+    arity: -2,
+    flags: ["readonly", "fast"],
+    keys: [1, -1, 1],
+    since: "3.2.1",
+    summary:
+      "Returns the number of existing keys out of those specified after updating the time they were last accessed.",
+    complexity: "O(N) where N is the number of keys that will be touched.",
+    handler: countExisting(readValue),
+  },
+  {
+    name: "object",
+    group: "generic",
+    arity: -2,
+    since: "2.2.3",
+    summary: "A container for object introspection commands.",
+    complexity: "Depends on subcommand.",
+    subcommands: [
+      objectKeyDefinition(
+        "encoding",
+        "2.2.3",
+        "Returns the internal encoding of a Redis object.",
+        objectEncoding,
+      ),
+      objectKeyDefinition(
+        "freq",
+        "4.0.0",
+        "Returns the logarithmic access frequency counter of a Redis object.",
+        objectFreq,
+      ),
+      objectKeyDefinition(
+        "idletime",
+        "2.2.3",
+        "Returns the time since the last access to a Redis object.",
+        objectIdletime,
+      ),
+      objectKeyDefinition(
+        "refcount",
+        "2.2.3",
+        "Returns the reference count of a value of a key.",
+        objectRefcount,
+      ),
+      {
+        ...KEYSPACE,
+        name: "help",
+        arity: 2,
+        flags: ["loading", "stale"],
+        since: "6.2.0",
+        summary: "Returns helpful text about the different subcommands.",
+        complexity: "O(1)",
+        handler: objectHelp,
+      },
+    ],
   },
 ];

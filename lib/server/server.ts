@@ -106,8 +106,19 @@ export class RedixServer {
       if (this.cronTimer !== undefined) this.startCron();
       return undefined;
     };
+    const applyAccessClock = () => {
+      const clock = this.keyspace.clock;
+      clock.lfu = config.getString("maxmemory-policy").endsWith("-lfu");
+      clock.lfuLogFactor = config.getNumber("lfu-log-factor");
+      clock.lfuDecayTime = config.getNumber("lfu-decay-time");
+      return undefined;
+    };
     applyLog();
     applyLimits();
+    applyAccessClock();
+    for (const name of ["maxmemory-policy", "lfu-log-factor", "lfu-decay-time"]) {
+      config.onChange(name, applyAccessClock);
+    }
     config.onChange("loglevel", applyLog);
     config.onChange("logfile", applyLog);
     config.onChange("proto-max-bulk-len", applyLimits);
@@ -192,7 +203,17 @@ export class RedixServer {
     }
     this.stats.commandsProcessed++;
     client.lastCommand = command;
-    command.handler!(client, argv);
+    const replyStart = client.writer.length;
+    try {
+      command.handler!(client, argv);
+    } catch (error) {
+      // A bug or an allocation failure in one command must not take the
+      // connection, let alone the server, down with it; a half-written reply
+      // is dropped so the stream stays well formed.
+      client.writer.truncate(replyStart);
+      this.log.warning(`Command ${command.name} failed: ${error instanceof Error ? error.stack : error}`);
+      client.writer.error(`ERR internal error while running '${command.name}': ${error}`);
+    }
   }
 
   /** Hands a change to the data set to the AOF / replication stream. */
@@ -220,6 +241,7 @@ export class RedixServer {
   private cron(hz: number): void {
     this.keyspace.activeExpireCycle(hz);
     const now = Date.now();
+    this.keyspace.clock.update(now);
     const timeout = this.config.getNumber("timeout");
     if (timeout > 0) {
       for (const client of this.clients.values()) {

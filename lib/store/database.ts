@@ -7,8 +7,13 @@
  * Keys are binary strings (one char per byte). Values are typed by
  * {@link RedisValue}; strings are kept as binary strings.
  *
+ * Every lookup and write stamps the key with the {@link AccessClock}, as Redis's
+ * lookupKey does, except {@link Database.peek}, which is for the commands Redis
+ * runs with LOOKUP_NOTOUCH (EXISTS, TYPE, TTL, OBJECT ...).
+ *
  * @module
  */
+import type { AccessClock } from "./access_clock.ts";
 import { Dict } from "./dict.ts";
 import type { StringValue } from "./raw_string.ts";
 
@@ -21,30 +26,38 @@ export interface ExpiryListener {
 }
 
 export class Database {
-  readonly data = new Dict<RedisValue>();
+  /** Not readonly: SWAPDB exchanges the contents of two databases, see {@link swapWith}. */
+  data = new Dict<RedisValue>();
   /** Absolute unix time in ms at which a key expires; only keys with a TTL. */
-  readonly expires = new Dict<number>();
+  expires = new Dict<number>();
   /** Where active expiry resumes its walk of {@link expires} (a Dict scan cursor). */
   private expiryCursor = 0;
 
-  constructor(readonly index: number, private listener: ExpiryListener) {}
+  constructor(readonly index: number, private listener: ExpiryListener, private clock: AccessClock) {}
 
   get size(): number {
     return this.data.size;
   }
 
   /**
-   * The live value of `key`, deleting it first if its time has passed. Every read
-   * and write goes through here so that an expired key is never seen.
+   * The live value of `key`, deleting it first if its time has passed, and
+   * stamping it as accessed. Every read and write goes through here or
+   * {@link peek} so that an expired key is never seen.
    */
   get(key: string): RedisValue | undefined {
-    if (this.expires.size !== 0) {
-      const at = this.expires.get(key);
-      if (at !== undefined && at <= Date.now()) {
-        this.expire(key);
-        return undefined;
-      }
+    if (this.expireIfNeeded(key)) return undefined;
+    const data = this.data;
+    const slot = data.find(key);
+    if (slot !== 0) {
+      const clock = this.clock;
+      data.setStamp(slot, clock.lfu ? clock.lfuTouched(data.stampAt(slot)) : clock.lru);
     }
+    return data.valueAt(slot);
+  }
+
+  /** Like {@link get}, but not an access: the key's idle time and frequency stay as they were. */
+  peek(key: string): RedisValue | undefined {
+    if (this.expireIfNeeded(key)) return undefined;
     return this.data.get(key);
   }
 
@@ -54,13 +67,30 @@ export class Database {
 
   /** Stores a value and clears any TTL the key had, as SET does. */
   set(key: string, value: RedisValue): void {
-    this.data.set(key, value);
+    this.store(key, value);
     if (this.expires.size !== 0) this.expires.delete(key);
   }
 
   /** Stores a value keeping the key's TTL (SETRANGE, APPEND, SET KEEPTTL ...). */
   overwrite(key: string, value: RedisValue): void {
-    this.data.set(key, value);
+    this.store(key, value);
+  }
+
+  /**
+   * A new value gets a fresh stamp, as a new object does in Redis; except under
+   * LFU, where Redis looks the key up first (an access) and the new value
+   * inherits the old one's counter.
+   */
+  private store(key: string, value: RedisValue): void {
+    const data = this.data;
+    const clock = this.clock;
+    if (!clock.lfu) {
+      data.setStamp(data.set(key, value), clock.lru);
+    } else if (this.get(key) === undefined) {
+      data.setStamp(data.set(key, value), clock.fresh());
+    } else {
+      data.set(key, value);
+    }
   }
 
   delete(key: string): boolean {
@@ -68,6 +98,66 @@ export class Database {
     this.data.delete(key);
     this.expires.delete(key);
     return true;
+  }
+
+  /**
+   * Moves a live key with its TTL and access stamp to `newKey` in `target`
+   * (this database or another), where the caller has made sure it is absent:
+   * RENAME and MOVE hand over the value itself, as Redis moves the object.
+   */
+  transfer(key: string, target: Database, newKey: string): void {
+    const slot = this.data.find(key);
+    const value = this.data.valueAt(slot)!;
+    const stamp = this.data.stampAt(slot);
+    const at = this.expires.get(key);
+    this.data.delete(key);
+    if (at !== undefined) this.expires.delete(key);
+    target.data.setStamp(target.data.set(newKey, value), stamp);
+    if (at !== undefined) target.expires.set(newKey, at);
+  }
+
+  /** Seconds since a live key was last accessed (OBJECT IDLETIME, under a non-LFU policy). */
+  idleSeconds(key: string): number {
+    return this.clock.idleSeconds(this.data.stampAt(this.data.find(key)));
+  }
+
+  /** A live key's LFU counter (OBJECT FREQ, under an LFU policy). */
+  frequency(key: string): number {
+    return this.clock.frequency(this.data.stampAt(this.data.find(key)));
+  }
+
+  /**
+   * A random live key, or undefined when there is none. Expired keys drawn on
+   * the way are deleted, as Redis's dbRandomKey does.
+   */
+  randomKey(): string | undefined {
+    while (true) {
+      const key = this.data.randomKey();
+      if (key === undefined || !this.expireIfNeeded(key)) return key;
+    }
+  }
+
+  /**
+   * Deletes `key` if its time has passed; true if it did (Redis's
+   * expireIfNeeded). As in Redis, a key lives through the millisecond of its
+   * expiry time and is gone after it.
+   */
+  expireIfNeeded(key: string): boolean {
+    if (this.expires.size === 0) return false;
+    const at = this.expires.get(key);
+    if (at === undefined || at >= Date.now()) return false;
+    this.expire(key);
+    return true;
+  }
+
+  /**
+   * Exchanges all keys with `other` (SWAPDB). The Database objects stay where
+   * they are, so clients that selected either one see the other's keys at once.
+   */
+  swapWith(other: Database): void {
+    [this.data, other.data] = [other.data, this.data];
+    [this.expires, other.expires] = [other.expires, this.expires];
+    [this.expiryCursor, other.expiryCursor] = [other.expiryCursor, this.expiryCursor];
   }
 
   /** The absolute expiry of a live key, or undefined when it has none. */
@@ -112,7 +202,7 @@ export class Database {
     do {
       cursor = this.expires.scan(cursor, (key, at) => {
         checked++;
-        if (at <= now) due.push(key);
+        if (at < now) due.push(key);
       });
     } while (cursor !== 0 && checked < budget);
     this.expiryCursor = cursor;

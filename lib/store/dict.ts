@@ -11,6 +11,8 @@
  * - Speed with fresh key strings: the server slices every key out of the read
  *   buffer as a new string, and this table (hash compared before the string,
  *   entries in typed arrays) looks such keys up faster than `Map`.
+ * - A 32-bit stamp per entry ({@link Dict.stampAt}), which the key space uses as
+ *   Redis uses each object's 24-bit `lru` field, without an object per value.
  *
  * Chained hashing over a power-of-two bucket array. Entries live in
  * struct-of-arrays form and are linked by slot index; slot 0 is never used, so
@@ -130,6 +132,12 @@ export class Dict<V> {
    * mismatches skip the string compare.
    */
   private hashes = new Int32Array(MIN_BUCKETS * 2);
+  /**
+   * Per slot: a word the owner reads and writes through {@link stampAt} and
+   * {@link setStamp}. Every dict has it (4 bytes per entry) rather than only
+   * the key space's, so that growing and packing have one code path.
+   */
+  private stamps = new Uint32Array(MIN_BUCKETS * 2);
   /** Every slot below this one has been handed out (and is live or free). */
   private used = 1;
   /** Head of the free-slot list (0: none); freed slots are reused before new ones. */
@@ -145,39 +153,52 @@ export class Dict<V> {
     return this.mask + 1;
   }
 
-  get(key: string): V | undefined {
+  /** The slot holding `key`, or 0 when it is absent. */
+  find(key: string): number {
     const h = hashString(key);
     const hashes = this.hashes;
+    const keyOf = this.keyOf;
     const next = this.next;
     let e = this.heads[h & this.mask];
-    while (e !== 0) {
-      if (hashes[e] === h && this.keyOf[e] === key) return this.valueOf[e];
-      e = next[e];
-    }
-    return undefined;
+    while (e !== 0 && (hashes[e] !== h || keyOf[e] !== key)) e = next[e];
+    return e;
+  }
+
+  /** The value in a slot {@link find} returned; undefined for slot 0. */
+  valueAt(slot: number): V | undefined {
+    return this.valueOf[slot];
+  }
+
+  /** The stamp of a live slot, as last set by {@link setStamp}. */
+  stampAt(slot: number): number {
+    return this.stamps[slot];
+  }
+
+  setStamp(slot: number, stamp: number): void {
+    this.stamps[slot] = stamp;
+  }
+
+  get(key: string): V | undefined {
+    // Slot 0 is never used, so its value is always undefined.
+    return this.valueOf[this.find(key)];
   }
 
   has(key: string): boolean {
-    const h = hashString(key);
-    const hashes = this.hashes;
-    const next = this.next;
-    let e = this.heads[h & this.mask];
-    while (e !== 0) {
-      if (hashes[e] === h && this.keyOf[e] === key) return true;
-      e = next[e];
-    }
-    return false;
+    return this.find(key) !== 0;
   }
 
-  /** Inserts the key, or replaces its value if present. */
-  set(key: string, value: V): void {
+  /**
+   * Inserts the key, or replaces its value if present; returns its slot, valid
+   * until the next deletion. A new entry's stamp is left for the caller to set.
+   */
+  set(key: string, value: V): number {
     const h = hashString(key);
     const b = h & this.mask;
     let e = this.heads[b];
     while (e !== 0) {
       if (this.hashes[e] === h && this.keyOf[e] === key) {
         this.valueOf[e] = value;
-        return;
+        return e;
       }
       e = this.next[e];
     }
@@ -197,6 +218,7 @@ export class Dict<V> {
     this.next[slot] = this.heads[b];
     this.heads[b] = slot;
     if (++this.count > this.mask + 1) this.rehash(2 * (this.mask + 1));
+    return slot;
   }
 
   delete(key: string): boolean {
@@ -231,6 +253,7 @@ export class Dict<V> {
     this.valueOf = [undefined];
     this.next = new Int32Array(MIN_BUCKETS * 2);
     this.hashes = new Int32Array(MIN_BUCKETS * 2);
+    this.stamps = new Uint32Array(MIN_BUCKETS * 2);
     this.used = 1;
     this.free = 0;
     this.count = 0;
@@ -247,11 +270,11 @@ export class Dict<V> {
    * also counts as visited; after it halves, the merged buckets may be visited
    * again (duplicates, as in Redis) but no entry is skipped.
    *
-   * Each call visits one bucket; SCAN calls it until it has COUNT keys or the
-   * cursor is 0, and like Redis should also stop after about 10 * COUNT calls,
-   * though with the load factor kept at 1/8 or more about one bucket in nine
-   * holds entries. `visit` must not modify the dict: collect keys first, then
-   * act on them.
+   * Each call visits one bucket; SCAN calls it until it has COUNT keys, the
+   * cursor is 0 or it made 10 * COUNT calls, as Redis does. With the load
+   * factor kept between 1/8 and 1, a full walk visits at most about 8n + 4
+   * buckets, so its cost is O(n) whatever COUNT is. `visit` must not modify
+   * the dict: collect keys first, then act on them.
    */
   scan(cursor: number, visit: (key: string, value: V) => void): number {
     if (this.count === 0) return 0;
@@ -337,6 +360,9 @@ export class Dict<V> {
     const hashes = new Int32Array(size);
     hashes.set(this.hashes);
     this.hashes = hashes;
+    const stamps = new Uint32Array(size);
+    stamps.set(this.stamps);
+    this.stamps = stamps;
   }
 
   /**
@@ -373,10 +399,12 @@ export class Dict<V> {
     const oldHashes = this.hashes;
     const oldKeys = this.keyOf;
     const oldValues = this.valueOf;
+    const oldStamps = this.stamps;
     const keyOf: string[] = [""];
     const valueOf: (V | undefined)[] = [undefined];
     const next = new Int32Array(Math.max(MIN_BUCKETS * 2, bucketsFor(this.count + 1)));
     const hashes = new Int32Array(next.length);
+    const stamps = new Uint32Array(next.length);
     let slot = 1;
     for (let e = 1; e < this.used; e++) {
       if (oldNext[e] < 0) continue;
@@ -385,6 +413,7 @@ export class Dict<V> {
       keyOf.push(oldKeys[e]);
       valueOf.push(oldValues[e]);
       hashes[slot] = h;
+      stamps[slot] = oldStamps[e];
       next[slot] = heads[b];
       heads[b] = slot;
       slot++;
@@ -395,6 +424,7 @@ export class Dict<V> {
     this.valueOf = valueOf;
     this.next = next;
     this.hashes = hashes;
+    this.stamps = stamps;
     this.used = slot;
     this.free = 0;
   }

@@ -246,3 +246,31 @@ Deno.test("Dict shrinks its buckets after deleting almost everything from 1M ent
   assert.equal(dict.get(`key:${String(100).padStart(12, "0")}`), undefined);
   assert.equal([...dict.keys()].length, 100);
 });
+
+Deno.test("Dict stamps stay with their entries through growth, shrinking and reused slots", () => {
+  const random = mulberry32(99);
+  const dict = new Dict<number>();
+  const model = new Map<string, number>();
+  assert.equal(dict.find("nope"), 0);
+  assert.equal(dict.valueAt(0), undefined);
+  for (let op = 0; op < 50_000; op++) {
+    const key = `k${Math.floor(random() * 4000)}`;
+    // Insert-heavy and delete-heavy phases, so the table grows, shrinks and reuses freed slots.
+    const growing = Math.floor(op / 5000) % 2 === 0;
+    if (random() < (growing ? 0.8 : 0.1)) {
+      const stamp = (random() * 0x100000000) >>> 0;
+      dict.setStamp(dict.set(key, op), stamp);
+      model.set(key, stamp);
+    } else {
+      dict.delete(key);
+      model.delete(key);
+    }
+  }
+  assert.equal(dict.size, model.size);
+  for (const [key, stamp] of model) {
+    const slot = dict.find(key);
+    assert.notEqual(slot, 0);
+    assert.equal(dict.stampAt(slot), stamp);
+    assert.equal(dict.valueAt(slot), dict.get(key));
+  }
+});

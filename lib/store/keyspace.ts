@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { AccessClock } from "./access_clock.ts";
 import { Database, type ExpiryListener } from "./database.ts";
 
 /** Keys examined per step, as Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP. */
@@ -15,11 +16,13 @@ const CYCLE_TIME_SHARE = 0.25;
 
 export class Keyspace {
   readonly dbs: Database[];
+  /** Stamps every access; the server cron advances it and applies the eviction policy to it. */
+  readonly clock = new AccessClock();
 
   constructor(databases: number, listener: ExpiryListener) {
     this.dbs = [];
     for (let i = 0; i < databases; i++) {
-      this.dbs.push(new Database(i, listener));
+      this.dbs.push(new Database(i, listener, this.clock));
     }
   }
 

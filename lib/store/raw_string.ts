@@ -16,7 +16,7 @@ import { binaryToBytes, latin1View } from "../util/latin1.ts";
 const MAX_PREALLOC = 1024 * 1024;
 
 export class RawString {
-  /** The bytes; only the first {@link length} are the value. */
+  /** The bytes; only the first {@link length} are the value, and the rest are zero. */
   bytes: Uint8Array;
   length: number;
 
@@ -36,17 +36,19 @@ export class RawString {
     return this.bytes.subarray(0, this.length);
   }
 
-  /** Makes room for `size` bytes, zero-filled past the current length. */
+  /**
+   * Lengthens the value to `size` bytes, the new ones zero (SETRANGE's and
+   * SETBIT's padding); never shortens it.
+   */
   resize(size: number): void {
+    if (size <= this.length) return;
     if (size > this.bytes.length) {
       const capacity = size < MAX_PREALLOC ? size * 2 : size + MAX_PREALLOC;
       const grown = new Uint8Array(capacity);
       grown.set(this.view());
       this.bytes = grown;
-    } else if (size < this.length) {
-      this.bytes.fill(0, size, this.length);
     }
-    this.length = Math.max(this.length, size);
+    this.length = size;
   }
 
   /** Writes a binary string at `offset`, zero-padding any gap (SETRANGE). */

@@ -1,0 +1,135 @@
+import assert from "node:assert/strict";
+import { AccessClock } from "./access_clock.ts";
+import { Database } from "./database.ts";
+import { RawString } from "./raw_string.ts";
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+
+/** A database on a clock the test moves by hand, recording what expires. */
+function database(start = 1_700_000_000_000) {
+  const clock = new AccessClock(start);
+  const expired: string[] = [];
+  const listener = { keyExpired: (_db: Database, key: string) => expired.push(key) };
+  let now = start;
+  return {
+    db: new Database(0, listener, clock),
+    other: new Database(1, listener, clock),
+    clock,
+    expired,
+    /** Moves the clock forward, as the server cron does. */
+    advance(ms: number) {
+      now += ms;
+      clock.update(now);
+    },
+  };
+}
+
+Deno.test("reads and writes stamp a key with the LRU clock; peek does not", () => {
+  const { db, advance } = database();
+  db.set("k", "v");
+  assert.equal(db.idleSeconds("k"), 0);
+  advance(7 * SECOND);
+  assert.equal(db.idleSeconds("k"), 7);
+  assert.equal(db.peek("k"), "v");
+  assert.equal(db.idleSeconds("k"), 7);
+  assert.equal(db.get("k"), "v");
+  assert.equal(db.idleSeconds("k"), 0);
+  advance(3 * SECOND);
+  assert.ok(db.has("k"));
+  assert.equal(db.idleSeconds("k"), 0);
+  advance(4 * SECOND);
+  db.overwrite("k", new RawString("w"));
+  assert.equal(db.idleSeconds("k"), 0);
+  advance(2 * SECOND);
+  db.set("k", "x");
+  assert.equal(db.idleSeconds("k"), 0);
+});
+
+Deno.test("idle time wraps with the 24-bit LRU clock as Redis's estimateObjectIdleTime does", () => {
+  const { db, advance } = database(0xfffffe * SECOND);
+  db.set("k", "v");
+  advance(3 * SECOND);
+  // Redis counts LRU_CLOCK_MAX - stamp + now across the wrap: one second short.
+  assert.equal(db.idleSeconds("k"), 2);
+});
+
+Deno.test("under an LFU policy keys start at 5, accesses raise the counter and idle minutes decay it", () => {
+  const { db, clock, advance } = database();
+  clock.lfu = true;
+  db.set("k", "v");
+  assert.equal(db.frequency("k"), 5);
+  db.peek("k");
+  assert.equal(db.frequency("k"), 5);
+  // From the initial value the first access always counts.
+  db.get("k");
+  assert.equal(db.frequency("k"), 6);
+  // With lfu-log-factor 0 every access counts, up to 255.
+  clock.lfuLogFactor = 0;
+  for (let i = 0; i < 300; i++) db.get("k");
+  assert.equal(db.frequency("k"), 255);
+  advance(10 * MINUTE);
+  assert.equal(db.frequency("k"), 245);
+  clock.lfuDecayTime = 4;
+  assert.equal(db.frequency("k"), 253);
+  clock.lfuDecayTime = 0;
+  assert.equal(db.frequency("k"), 255);
+  clock.lfuDecayTime = 1;
+  // An overwrite is an access, and the new value inherits the counter, as in Redis.
+  db.set("k", "w");
+  assert.equal(db.frequency("k"), 246);
+  db.set("fresh", "v");
+  assert.equal(db.frequency("fresh"), 5);
+  advance(300 * MINUTE);
+  assert.equal(db.frequency("fresh"), 0);
+});
+
+Deno.test("transfer moves the value, its TTL and its stamp", () => {
+  const { db, other, advance } = database();
+  const value = new RawString("v");
+  db.set("k", value);
+  db.setExpiry("k", Date.now() + 60_000);
+  advance(5 * SECOND);
+  db.transfer("k", other, "k2");
+  assert.equal(db.peek("k"), undefined);
+  assert.equal(db.expiryOf("k"), undefined);
+  assert.equal(other.peek("k2"), value);
+  assert.ok(other.expiryOf("k2")! > Date.now());
+  assert.equal(other.idleSeconds("k2"), 5);
+  other.set("plain", "p");
+  other.transfer("plain", other, "renamed");
+  assert.equal(other.expiryOf("renamed"), undefined);
+  assert.deepEqual([...other.data.keys()].sort(), ["k2", "renamed"]);
+});
+
+Deno.test("swapWith exchanges keys, TTLs and the expiry walk, not the Database objects", () => {
+  const { db, other } = database();
+  db.set("a", "1");
+  db.setExpiry("a", Date.now() + 60_000);
+  other.set("b", "2");
+  db.swapWith(other);
+  assert.equal(db.index, 0);
+  assert.equal(db.get("b"), "2");
+  assert.equal(db.get("a"), undefined);
+  assert.equal(other.get("a"), "1");
+  assert.ok(other.expiryOf("a") !== undefined);
+  assert.equal(db.expires.size, 0);
+});
+
+Deno.test("randomKey deletes the expired keys it draws and returns a live one", () => {
+  const { db, expired } = database();
+  assert.equal(db.randomKey(), undefined);
+  for (let i = 0; i < 100; i++) {
+    db.set(`gone:${i}`, "v");
+    db.setExpiry(`gone:${i}`, Date.now() - 1);
+  }
+  db.set("live", "v");
+  for (let i = 0; i < 20; i++) assert.equal(db.randomKey(), "live");
+  assert.ok(expired.length > 0 && expired.every((key) => key.startsWith("gone:")));
+  assert.equal(db.size + expired.length, 101);
+  for (const key of [...db.data.keys()]) if (key !== "live") db.delete(key);
+  assert.equal(db.randomKey(), "live");
+  db.setExpiry("live", Date.now() - 1);
+  assert.equal(db.randomKey(), undefined);
+  assert.equal(db.size, 0);
+});
