@@ -1,12 +1,16 @@
 /**
  * String commands (Redis's t_string.c): SET and its relatives, GET, GETDEL,
- * GETEX, MGET, MSET.
+ * GETEX, GETSET, MGET, MSET, MSETNX, APPEND, STRLEN, GETRANGE, SETRANGE, the
+ * INCR family, INCRBYFLOAT and LCS.
  *
  * @module
  */
+import type { ReplyWriter } from "../resp/writer.ts";
 import type { Client } from "../server/client.ts";
-import { INT64_MAX_NUMBER, parseInteger } from "../util/numbers.ts";
-import { FAILED, isString, readString, readValue, replyString } from "./access.ts";
+import { stringLength, type StringValue, toBinary, toRaw } from "../store/raw_string.ts";
+import { addLongDouble, formatLongDouble, LONG_DOUBLE_ZERO, parseLongDouble } from "../util/long_double.ts";
+import { INT64_MAX_NUMBER, parseInt64, parseInteger } from "../util/numbers.ts";
+import { FAILED, integerArg, isString, readString, readValue, replyString, writeString } from "./access.ts";
 import { arityError, invalidExpireError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
 
@@ -219,18 +223,387 @@ function mget(client: Client, argv: string[]): void {
   }
 }
 
-function mset(client: Client, argv: string[]): void {
-  if (argv.length % 2 === 0) {
-    client.writer.error(arityError("mset"));
+/** MSET and MSETNX, which sets nothing (and replies 0) if any of the keys exists. */
+function msetGeneric(nx: boolean) {
+  return (client: Client, argv: string[]): void => {
+    if (argv.length % 2 === 0) {
+      client.writer.error(arityError(argv[0].toLowerCase()));
+      return;
+    }
+    const db = client.db;
+    if (nx) {
+      for (let i = 1; i < argv.length; i += 2) {
+        if (db.has(argv[i])) {
+          client.writer.integer(0);
+          return;
+        }
+      }
+    }
+    for (let i = 1; i < argv.length; i += 2) db.set(argv[i], argv[i + 1]);
+    if (nx) client.writer.integer(1);
+    else client.writer.ok();
+    client.server.propagate(db, argv);
+  };
+}
+
+function getset(client: Client, argv: string[]): void {
+  const old = readString(client, argv[1]);
+  if (old === FAILED) return;
+  replyString(client.writer, old);
+  client.db.set(argv[1], argv[2]);
+  client.server.propagate(client.db, ["SET", argv[1], argv[2]]);
+}
+
+/** Stores a command's new value: a new key has no TTL, an existing one keeps its own. */
+function store(client: Client, key: string, existed: boolean, value: StringValue): void {
+  if (existed) client.db.overwrite(key, value);
+  else client.db.set(key, value);
+}
+
+/**
+ * Redis's checkStringLength: a string may not grow past proto-max-bulk-len,
+ * whatever the reply or query limits would allow.
+ */
+function checkStringLength(client: Client, size: number, added: number): boolean {
+  if (size + added <= client.server.config.getNumber("proto-max-bulk-len")) return true;
+  client.writer.error("ERR string exceeds maximum allowed size (proto-max-bulk-len)");
+  return false;
+}
+
+function append(client: Client, argv: string[]): void {
+  const [, key, suffix] = argv;
+  const old = writeString(client, key);
+  if (old === FAILED) return;
+  let length = suffix.length;
+  if (old === undefined) {
+    client.db.set(key, suffix);
+  } else {
+    if (!checkStringLength(client, stringLength(old), suffix.length)) return;
+    // In place, with spare room, so that a run of APPENDs costs what it appends.
+    const raw = toRaw(old);
+    raw.append(suffix);
+    if (raw !== old) client.db.overwrite(key, raw);
+    length = raw.length;
+  }
+  client.writer.integer(length);
+  client.server.propagate(client.db, argv);
+}
+
+function setrange(client: Client, argv: string[]): void {
+  const [, key, , value] = argv;
+  const offset = integerArg(client, argv[2]);
+  if (offset === FAILED) return;
+  if (offset < 0) {
+    client.writer.error("ERR offset is out of range");
     return;
   }
-  const db = client.db;
-  for (let i = 1; i < argv.length; i += 2) db.set(argv[i], argv[i + 1]);
-  client.writer.ok();
-  client.server.propagate(db, argv);
+  const old = writeString(client, key);
+  if (old === FAILED) return;
+  if (value.length === 0) {
+    client.writer.integer(old === undefined ? 0 : stringLength(old));
+    return;
+  }
+  if (!checkStringLength(client, offset, value.length)) return;
+  const raw = toRaw(old);
+  raw.write(offset, value);
+  if (raw !== old) store(client, key, old !== undefined, raw);
+  client.writer.integer(raw.length);
+  client.server.propagate(client.db, argv);
+}
+
+function strlen(client: Client, argv: string[]): void {
+  const value = readString(client, argv[1]);
+  if (value !== FAILED) client.writer.integer(value === undefined ? 0 : stringLength(value));
+}
+
+/**
+ * An int64 argument: a Number while that is exact, a BigInt beyond 2^53 (they
+ * compare with each other exactly). FAILED after replying "not an integer".
+ */
+function int64Arg(client: Client, text: string): number | bigint | typeof FAILED {
+  const value = integerArg(client, text);
+  if (value === FAILED || Number.isSafeInteger(value)) return value;
+  return parseInt64(text)!;
+}
+
+/** Bytes [start, end) of a string value as a bulk reply. */
+function replyRange(w: ReplyWriter, value: StringValue, start: number, end: number): void {
+  if (typeof value === "string") w.bulk(value.slice(start, end));
+  else w.bulkBytes(value.bytes.subarray(start, end));
+}
+
+/** GETRANGE and SUBSTR: inclusive offsets, negative ones counting from the end. */
+function getrange(client: Client, argv: string[]): void {
+  const start = int64Arg(client, argv[2]);
+  if (start === FAILED) return;
+  const end = int64Arg(client, argv[3]);
+  if (end === FAILED) return;
+  const value = readString(client, argv[1]);
+  if (value === FAILED) return;
+  const w = client.writer;
+  if (value === undefined || (start < 0 && end < 0 && start > end)) {
+    w.bulk("");
+    return;
+  }
+  const length = stringLength(value);
+  const from = Math.max(start < 0 ? length + Number(start) : Number(start), 0);
+  const to = Math.min(Math.max(end < 0 ? length + Number(end) : Number(end), 0), length - 1);
+  if (from > to) w.bulk("");
+  else replyRange(w, value, from, to + 1);
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * A value's text to parse as a number, "0" for a missing key. Text longer than
+ * `maxLength` cannot be a number: it comes back as "" (not one either) rather
+ * than being copied out of what may be a big RawString.
+ */
+function numberText(value: StringValue | undefined, maxLength: number): string {
+  if (value === undefined) return "0";
+  return stringLength(value) > maxLength ? "" : toBinary(value);
+}
+
+/** INCR, DECR, INCRBY and DECRBY: exact int64 arithmetic, the stored value stays decimal text. */
+function incrDecr(client: Client, argv: string[], increment: number | bigint): void {
+  const key = argv[1];
+  const old = writeString(client, key);
+  if (old === FAILED) return;
+  const text = numberText(old, 20);
+  const value = parseInteger(text);
+  if (value === null) {
+    client.writer.error(NOT_INTEGER);
+    return;
+  }
+  let result: number | bigint;
+  if (
+    typeof increment === "number" && Number.isSafeInteger(value) && Number.isSafeInteger(value + increment)
+  ) {
+    result = value + increment;
+  } else {
+    // Past 2^53 Numbers round, so the sum is done in BigInt.
+    result = parseInt64(text)! + BigInt(increment);
+    if (result > INT64_MAX || result < INT64_MIN) {
+      client.writer.error("ERR increment or decrement would overflow");
+      return;
+    }
+  }
+  store(client, key, old !== undefined, String(result));
+  client.writer.integer(result);
+  client.server.propagate(client.db, argv);
+}
+
+function incrby(client: Client, argv: string[]): void {
+  const increment = int64Arg(client, argv[2]);
+  if (increment !== FAILED) incrDecr(client, argv, increment);
+}
+
+function decrby(client: Client, argv: string[]): void {
+  const decrement = int64Arg(client, argv[2]);
+  if (decrement === FAILED) return;
+  if (decrement === INT64_MIN) {
+    // Its negation is not an int64.
+    client.writer.error("ERR decrement would overflow");
+    return;
+  }
+  incrDecr(client, argv, -decrement);
+}
+
+/** Redis's MAX_LONG_DOUBLE_CHARS: no longer text parses as a float. */
+const MAX_FLOAT_TEXT = 5 * 1024;
+
+/**
+ * INCRBYFLOAT in C long double precision (lib/util/long_double.ts). Propagated
+ * as SET ... KEEPTTL of the result, so that replicas and the AOF store the very
+ * text this reply showed.
+ */
+function incrbyfloat(client: Client, argv: string[]): void {
+  const key = argv[1];
+  const old = writeString(client, key);
+  if (old === FAILED) return;
+  const value = old === undefined ? LONG_DOUBLE_ZERO : parseLongDouble(numberText(old, MAX_FLOAT_TEXT));
+  const increment = value && parseLongDouble(argv[2]);
+  if (!increment) {
+    client.writer.error("ERR value is not a valid float");
+    return;
+  }
+  const sum = addLongDouble(value, increment);
+  if (sum.kind !== "finite") {
+    client.writer.error("ERR increment would produce NaN or Infinity");
+    return;
+  }
+  const text = formatLongDouble(sum);
+  store(client, key, old !== undefined, text);
+  client.writer.bulk(text);
+  client.server.propagate(client.db, ["SET", key, text, "KEEPTTL"]);
+}
+
+interface LcsOptions {
+  idx: boolean;
+  len: boolean;
+  withMatchLen: boolean;
+  minMatchLen: number;
+}
+
+function parseLcsOptions(client: Client, argv: string[]): LcsOptions | typeof FAILED {
+  const options: LcsOptions = { idx: false, len: false, withMatchLen: false, minMatchLen: 0 };
+  for (let j = 3; j < argv.length; j++) {
+    const option = argv[j].toUpperCase();
+    if (option === "IDX") {
+      options.idx = true;
+    } else if (option === "LEN") {
+      options.len = true;
+    } else if (option === "WITHMATCHLEN") {
+      options.withMatchLen = true;
+    } else if (option === "MINMATCHLEN" && j + 1 < argv.length) {
+      const min = integerArg(client, argv[++j]);
+      if (min === FAILED) return FAILED;
+      options.minMatchLen = Math.max(min, 0);
+    } else {
+      client.writer.error(SYNTAX_ERROR);
+      return FAILED;
+    }
+  }
+  if (options.idx && options.len) {
+    client.writer.error("ERR If you want both the length and indexes, please just use IDX.");
+    return FAILED;
+  }
+  return options;
+}
+
+/**
+ * LCS(a[0..i), b[0..j)) for every i, j, in a row-major (a.length+1) x
+ * (b.length+1) table, or FAILED after replying when Redis would refuse the
+ * memory.
+ */
+function lcsTable(client: Client, a: string, b: string): Uint32Array | typeof FAILED {
+  const width = b.length + 1;
+  const cells = (a.length + 1) * width;
+  if (cells * 4 > client.server.config.getNumber("proto-max-bulk-len")) {
+    client.writer.error("ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len");
+    return FAILED;
+  }
+  let table: Uint32Array;
+  try {
+    table = new Uint32Array(cells);
+  } catch {
+    client.writer.error("ERR Insufficient memory, failed allocating transient memory for LCS");
+    return FAILED;
+  }
+  for (let i = 1; i <= a.length; i++) {
+    const c = a.charCodeAt(i - 1);
+    const row = i * width;
+    const above = row - width;
+    for (let j = 1; j <= b.length; j++) {
+      table[row + j] = c === b.charCodeAt(j - 1)
+        ? table[above + j - 1] + 1
+        : Math.max(table[above + j], table[row + j - 1]);
+    }
+  }
+  return table;
+}
+
+/**
+ * LCS [LEN] [IDX] [MINMATCHLEN n] [WITHMATCHLEN], walking the table back from
+ * the end as Redis's lcsCommand does, so that ties pick the same subsequence and
+ * the matches come in the same order (last first).
+ */
+function lcs(client: Client, argv: string[]): void {
+  const w = client.writer;
+  const first = readValue(client, argv[1]);
+  const second = readValue(client, argv[2]);
+  if ((first !== undefined && !isString(first)) || (second !== undefined && !isString(second))) {
+    w.error("ERR The specified keys must contain string values");
+    return;
+  }
+  const options = parseLcsOptions(client, argv);
+  if (options === FAILED) return;
+  const a = first === undefined ? "" : toBinary(first);
+  const b = second === undefined ? "" : toBinary(second);
+  const table = lcsTable(client, a, b);
+  if (table === FAILED) return;
+  const width = b.length + 1;
+  const total = table[a.length * width + b.length];
+  if (options.len) {
+    w.integer(total);
+    return;
+  }
+  const common = new Uint8Array(total);
+  // Each match: a start, a end, b start, b end (inclusive).
+  const matches: [number, number, number, number][] = [];
+  let match: [number, number, number, number] | undefined;
+  let k = total;
+  let i = a.length;
+  let j = b.length;
+  while (i > 0 && j > 0) {
+    let ended: boolean;
+    if (a.charCodeAt(i - 1) === b.charCodeAt(j - 1)) {
+      common[--k] = a.charCodeAt(i - 1);
+      // A match in progress always ends at the previous step: it grows backwards.
+      if (match) {
+        match[0]--;
+        match[2]--;
+      } else {
+        match = [i - 1, i - 1, j - 1, j - 1];
+      }
+      ended = i === 1 || j === 1;
+      i--;
+      j--;
+    } else {
+      if (table[(i - 1) * width + j] > table[i * width + j - 1]) i--;
+      else j--;
+      ended = true;
+    }
+    if (ended && match) {
+      const length = match[1] - match[0] + 1;
+      if (options.minMatchLen === 0 || length >= options.minMatchLen) matches.push(match);
+      match = undefined;
+    }
+  }
+  if (!options.idx) {
+    w.bulkBytes(common);
+    return;
+  }
+  w.map(2);
+  w.bulk("matches");
+  w.array(matches.length);
+  for (const [aStart, aEnd, bStart, bEnd] of matches) {
+    w.array(options.withMatchLen ? 3 : 2);
+    w.array(2);
+    w.integer(aStart);
+    w.integer(aEnd);
+    w.array(2);
+    w.integer(bStart);
+    w.integer(bEnd);
+    if (options.withMatchLen) w.integer(aEnd - aStart + 1);
+  }
+  w.bulk("len");
+  w.integer(total);
 }
 
 const STRING = { group: "string", categories: ["string"] };
+
+const GETRANGE = {
+  ...STRING,
+  arity: 4,
+  flags: ["readonly"],
+  keys: [1, 1, 1],
+  summary: "Get a substring of the string stored at a key",
+  complexity:
+    "O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.",
+  handler: getrange,
+} satisfies Partial<CommandDefinition>;
+
+/** The INCR family: same flags and keys, arity 3 unless overridden. */
+const COUNTER = {
+  ...STRING,
+  arity: 3,
+  flags: ["write", "denyoom", "fast"],
+  keys: [1, 1, 1],
+  since: "1.0.0",
+  complexity: "O(1)",
+} satisfies Partial<CommandDefinition>;
 
 export const stringCommands: CommandDefinition[] = [
   {
@@ -333,6 +706,118 @@ export const stringCommands: CommandDefinition[] = [
     since: "1.0.1",
     summary: "Atomically creates or modifies the string values of one or more keys.",
     complexity: "O(N) where N is the number of keys to set.",
-    handler: mset,
+    handler: msetGeneric(false),
+  },
+  {
+    ...STRING,
+    name: "msetnx",
+    tips: ["request_policy:multi_shard", "response_policy:agg_min"],
+    arity: -3,
+    flags: ["write", "denyoom"],
+    keys: [1, -1, 2],
+    since: "1.0.1",
+    summary: "Set multiple keys to multiple values, only if none of the keys exist",
+    complexity: "O(N) where N is the number of keys to set.",
+    handler: msetGeneric(true),
+  },
+  {
+    ...STRING,
+    name: "getset",
+    arity: 3,
+    flags: ["write", "denyoom", "fast"],
+    keys: [1, 1, 1],
+    since: "1.0.0",
+    summary: "Set the string value of a key and return its old value",
+    complexity: "O(1)",
+    handler: getset,
+  },
+  {
+    ...STRING,
+    name: "append",
+    arity: 3,
+    flags: ["write", "denyoom", "fast"],
+    keys: [1, 1, 1],
+    since: "2.0.0",
+    summary: "Append a value to a key",
+    complexity:
+      "O(1). The amortized time complexity is O(1) assuming the appended value is small and the already present value is of any size, since the dynamic string library used by Redis will double the free space available on every reallocation.",
+    handler: append,
+  },
+  {
+    ...STRING,
+    name: "strlen",
+    arity: 2,
+    flags: ["readonly", "fast"],
+    keys: [1, 1, 1],
+    since: "2.2.0",
+    summary: "Get the length of the value stored in a key",
+    complexity: "O(1)",
+    handler: strlen,
+  },
+  {
+    ...GETRANGE,
+    name: "getrange",
+    since: "2.4.0",
+  },
+  {
+    ...GETRANGE,
+    name: "substr",
+    since: "1.0.0",
+  },
+  {
+    ...STRING,
+    name: "setrange",
+    arity: 4,
+    flags: ["write", "denyoom"],
+    keys: [1, 1, 1],
+    since: "2.2.0",
+    summary: "Overwrite part of a string at key starting at the specified offset",
+    complexity:
+      "O(1), not counting the time taken to copy the new string in place. Usually, this string is very small so the amortized complexity is O(1). Otherwise, complexity is O(M) with M being the length of the value argument.",
+    handler: setrange,
+  },
+  {
+    ...COUNTER,
+    name: "incr",
+    arity: 2,
+    summary: "Increment the integer value of a key by one",
+    handler: (client, argv) => incrDecr(client, argv, 1),
+  },
+  {
+    ...COUNTER,
+    name: "decr",
+    arity: 2,
+    summary: "Decrement the integer value of a key by one",
+    handler: (client, argv) => incrDecr(client, argv, -1),
+  },
+  {
+    ...COUNTER,
+    name: "incrby",
+    summary: "Increment the integer value of a key by the given amount",
+    handler: incrby,
+  },
+  {
+    ...COUNTER,
+    name: "decrby",
+    summary: "Decrement the integer value of a key by the given number",
+    handler: decrby,
+  },
+  {
+    ...COUNTER,
+    name: "incrbyfloat",
+    since: "2.6.0",
+    summary: "Increment the float value of a key by the given amount",
+    handler: incrbyfloat,
+  },
+  {
+    ...STRING,
+    name: "lcs",
+    arity: -3,
+    flags: ["readonly"],
+    keys: [1, 2, 1],
+    since: "7.0.0",
+    summary: "Find longest common substring",
+    complexity: "O(N*M) where N and M are the lengths of s1 and s2, respectively",
+    handler: lcs,
   },
 ];
