@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { bitmapCommands } from "./bitmaps.ts";
 import { commandCommands } from "./command.ts";
 import { connectionCommands } from "./connection.ts";
 import { infoCommands } from "./info.ts";
@@ -15,6 +16,7 @@ import type { CommandDefinition } from "./table.ts";
 export const commandDefinitions: CommandDefinition[] = [
   ...connectionCommands,
   ...stringCommands,
+  ...bitmapCommands,
   ...keyCommands,
   ...serverCommands,
   ...infoCommands,
