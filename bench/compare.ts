@@ -13,7 +13,7 @@ const { values } = parseArgs({
   options: {
     requests: { type: "string", default: "1000000" },
     clients: { type: "string", default: "50" },
-    tests: { type: "string", default: "ping,set,get" },
+    tests: { type: "string", default: "ping,set,get,incr,mset" },
     pipelines: { type: "string", default: "1,16" },
   },
 });

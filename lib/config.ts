@@ -717,6 +717,10 @@ const EFFECTIVE = new Set([
   "loglevel",
   "logfile",
   "requirepass",
+  "maxmemory",
+  "maxmemory-policy",
+  "lfu-log-factor",
+  "lfu-decay-time",
 ]);
 
 function param(
