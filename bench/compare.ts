@@ -102,17 +102,27 @@ async function benchmark(port: number, pipeline: number): Promise<Map<string, nu
 }
 
 const redixEntry = new URL("../main.ts", import.meta.url).pathname;
-const servers = [
-  await start("Redix", Deno.execPath(), [
-    "run",
-    "--allow-net",
-    "--allow-read",
-    "--allow-write",
-    "--allow-sys",
-    redixEntry,
-  ]),
-  await start("Redis", "redis-server", []),
-];
+/** Both servers, fresh, so that each pipeline level starts from the same state on both. */
+async function startBoth(): Promise<Server[]> {
+  return [
+    await start("Redix", Deno.execPath(), [
+      "run",
+      "--allow-net",
+      "--allow-read",
+      "--allow-write",
+      "--allow-sys",
+      redixEntry,
+    ]),
+    await start("Redis", "redis-server", []),
+  ];
+}
+
+async function stopAll(servers: Server[]): Promise<void> {
+  for (const server of servers) {
+    server.process.kill("SIGKILL");
+    await server.process.status;
+  }
+}
 
 // Deno refuses to read /proc without --allow-all, so ask grep.
 const cpuInfo = await new Deno.Command("grep", {
@@ -127,8 +137,9 @@ console.log(
 );
 console.log("| test | pipeline | Redix req/s | Redis req/s | Redix/Redis |");
 console.log("|---|---|---|---|---|");
-try {
-  for (const pipeline of values.pipelines!.split(",").map(Number)) {
+for (const pipeline of values.pipelines!.split(",").map(Number)) {
+  const servers = await startBoth();
+  try {
     const [ours, theirs] = [
       await benchmark(servers[0].port, pipeline),
       await benchmark(servers[1].port, pipeline),
@@ -141,10 +152,7 @@ try {
         } |`,
       );
     }
-  }
-} finally {
-  for (const server of servers) {
-    server.process.kill("SIGKILL");
-    await server.process.status;
+  } finally {
+    await stopAll(servers);
   }
 }
