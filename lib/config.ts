@@ -15,7 +15,7 @@
 import { Buffer } from "node:buffer";
 import { basename, dirname, join, resolve } from "node:path";
 import { globMatch } from "./util/glob.ts";
-import { splitArgs } from "./util/split_args.ts";
+import { quoteArg, splitArgs } from "./util/split_args.ts";
 import { parseInt64 } from "./util/numbers.ts";
 
 /** A configuration problem, with a one-line message meant for the user. */
@@ -161,23 +161,6 @@ function formatPercentile(d: number): string {
 
 // ---------------------------------------------------------------------------
 // redis.conf lexical rules.
-
-/** Redis's sdscatrepr: a double-quoted string that splitArgs reads back. */
-function repr(s: string): string {
-  let out = '"';
-  for (const c of s) {
-    const code = c.charCodeAt(0);
-    if (c === "\\" || c === '"') out += "\\" + c;
-    else if (c === "\n") out += "\\n";
-    else if (c === "\r") out += "\\r";
-    else if (c === "\t") out += "\\t";
-    else if (c === "\x07") out += "\\a";
-    else if (c === "\b") out += "\\b";
-    else if (code >= 32 && code < 127) out += c;
-    else out += "\\x" + code.toString(16).padStart(2, "0");
-  }
-  return out + '"';
-}
 
 /** What CONFIG SET passes to a multi-argument parameter: its value split on single spaces. */
 function splitValue(value: string): string[] {
@@ -388,7 +371,7 @@ function text(options: { nullable?: boolean; validate?: (value: string) => void 
     format: (v) => v,
     rewrite(name, v, initial) {
       if (options.nullable && v === "") return [];
-      return [{ line: `${name} ${repr(v)}`, force: v !== initial }];
+      return [{ line: `${name} ${quoteArg(v)}`, force: v !== initial }];
     },
   };
 }
@@ -611,7 +594,7 @@ const notifyKind: Kind<number> = {
     name,
     flags,
     initial,
-  ) => [{ line: `${name} ${repr(notifyFlagsToString(flags))}`, force: flags !== initial }],
+  ) => [{ line: `${name} ${quoteArg(notifyFlagsToString(flags))}`, force: flags !== initial }],
   number: (flags) => flags,
 };
 
@@ -632,7 +615,7 @@ const dirKind: Kind<string> = {
     }
   },
   format: (dir) => dir,
-  rewrite: (name, dir) => [{ line: `${name} ${repr(dir)}`, force: true }],
+  rewrite: (name, dir) => [{ line: `${name} ${quoteArg(dir)}`, force: true }],
 };
 
 interface Master {
@@ -1484,7 +1467,7 @@ export async function parseCommandLine(args: string[]): Promise<CommandLine> {
       config.applyDirective(name, values);
     } catch (e) {
       if (!(e instanceof BadValue)) throw e;
-      const shown = [`--${name}`, ...values.map((v) => /^[^\s"']+$/.test(v) ? v : repr(v))].join(" ");
+      const shown = [`--${name}`, ...values.map((v) => /^[^\s"']+$/.test(v) ? v : quoteArg(v))].join(" ");
       throw new ConfigError(`${fromBinary(shown)}: ${e.message}`);
     }
   }

@@ -88,3 +88,23 @@ export function splitArgs(input: string): string[] | null {
     args.push(current);
   }
 }
+
+/**
+ * Redis's sdscatrepr: `s` double-quoted with escapes, as redis-cli and
+ * CONFIG REWRITE print it; {@link splitArgs} reads it back.
+ */
+export function quoteArg(s: string): string {
+  let out = '"';
+  for (const c of s) {
+    const code = c.charCodeAt(0);
+    if (c === "\\" || c === '"') out += "\\" + c;
+    else if (c === "\n") out += "\\n";
+    else if (c === "\r") out += "\\r";
+    else if (c === "\t") out += "\\t";
+    else if (c === "\x07") out += "\\a";
+    else if (c === "\b") out += "\\b";
+    else if (code >= 32 && code < 127) out += c;
+    else out += "\\x" + code.toString(16).padStart(2, "0");
+  }
+  return out + '"';
+}

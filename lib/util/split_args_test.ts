@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { splitArgs } from "./split_args.ts";
+import { quoteArg, splitArgs } from "./split_args.ts";
 import { mulberry32 } from "../../tests/prng.ts";
 
 function check(line: string, expected: string[] | null): void {
@@ -150,23 +150,6 @@ Deno.test("agrees with Redis 7.0.15 on 60 random lines", () => {
   for (const [line, expected] of REDIS_SPLITS) check(line, expected);
 });
 
-/** Quotes a binary string the way redis-cli's sdscatrepr does. */
-function repr(s: string): string {
-  let out = '"';
-  for (const c of s) {
-    const code = c.charCodeAt(0);
-    if (c === "\\" || c === '"') out += "\\" + c;
-    else if (c === "\n") out += "\\n";
-    else if (c === "\r") out += "\\r";
-    else if (c === "\t") out += "\\t";
-    else if (c === "\x07") out += "\\a";
-    else if (c === "\b") out += "\\b";
-    else if (code < 0x20 || code >= 0x7f) out += "\\x" + code.toString(16).padStart(2, "0");
-    else out += c;
-  }
-  return out + '"';
-}
-
 Deno.test("quoted reprs of 2,000 seeded random binary args split back to the args", () => {
   const rnd = mulberry32(4242);
   for (let i = 0; i < 2000; i++) {
@@ -179,7 +162,7 @@ Deno.test("quoted reprs of 2,000 seeded random binary args split back to the arg
       args.push(s);
     }
     const sep = () => [" ", "\t", "  ", " \t "][Math.floor(rnd() * 4)];
-    const line = args.map(repr).join(sep());
+    const line = args.map(quoteArg).join(sep());
     assert.deepEqual(splitArgs(sep() + line), args, line);
   }
 });
