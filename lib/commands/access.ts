@@ -64,6 +64,36 @@ export function writeString(client: Client, key: string): StringValue | undefine
   return FAILED;
 }
 
+// deno-lint-ignore no-explicit-any
+type ValueClass<T> = abstract new (...args: any[]) => T;
+
+/**
+ * A collection of class `kind` for reading, counting keyspace hits and misses;
+ * FAILED (after replying WRONGTYPE) when the key holds another type.
+ */
+export function readTyped<T>(
+  client: Client,
+  key: string,
+  kind: ValueClass<T>,
+): T | undefined | typeof FAILED {
+  const value = readValue(client, key);
+  if (value === undefined || value instanceof kind) return value as T | undefined;
+  client.writer.error(WRONGTYPE);
+  return FAILED;
+}
+
+/** Like {@link readTyped} for a command that writes the key: no hit or miss is counted. */
+export function writeTyped<T>(
+  client: Client,
+  key: string,
+  kind: ValueClass<T>,
+): T | undefined | typeof FAILED {
+  const value = client.db.get(key);
+  if (value === undefined || value instanceof kind) return value as T | undefined;
+  client.writer.error(WRONGTYPE);
+  return FAILED;
+}
+
 /** Replies a string value as a bulk string, or null when there is none. */
 export function replyString(w: ReplyWriter, value: StringValue | undefined | null): void {
   if (value === undefined || value === null) w.null();

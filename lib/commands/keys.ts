@@ -10,7 +10,7 @@ import type { Database, RedisValue } from "../store/database.ts";
 import { RawString, type StringValue } from "../store/raw_string.ts";
 import { globMatch } from "../util/glob.ts";
 import { INT64_MAX_NUMBER, parseInteger } from "../util/numbers.ts";
-import { FAILED, int32Arg, integerArg, peekValue, readValue } from "./access.ts";
+import { FAILED, int32Arg, integerArg, isString, peekValue, readValue } from "./access.ts";
 import { helpReply } from "./connection.ts";
 import { DB_INDEX_OUT_OF_RANGE, invalidExpireError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
@@ -44,8 +44,8 @@ function countExisting(lookup: typeof readValue) {
 
 /** The name TYPE and SCAN's TYPE option give a value's type. */
 function typeName(value: RedisValue | undefined): string {
-  // Collections add their names here as their types join RedisValue.
-  return value === undefined ? "none" : "string";
+  if (value === undefined) return "none";
+  return isString(value) ? "string" : value.type;
 }
 
 function type(client: Client, argv: string[]): void {
@@ -347,7 +347,8 @@ function move(client: Client, argv: string[]): void {
  * RawString is changed in place by APPEND, SETRANGE and SETBIT.
  */
 function duplicate(value: RedisValue): RedisValue {
-  return value instanceof RawString ? new RawString(value.view().slice()) : value;
+  if (value instanceof RawString) return new RawString(value.view().slice());
+  return isString(value) ? value : value.clone();
 }
 
 /** COPY source destination [DB index] [REPLACE]: the copy keeps the TTL but is a new value, freshly stamped. */
@@ -462,7 +463,9 @@ const LFU_SELECTED = "ERR An LFU maxmemory policy is selected, idle time not tra
 const LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. " +
   "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
-const objectEncoding = objectSubcommand((client, _key, value) => client.writer.bulk(stringEncoding(value)));
+const objectEncoding = objectSubcommand((client, _key, value) =>
+  client.writer.bulk(isString(value) ? stringEncoding(value) : value.encoding(client.server.config))
+);
 
 const objectRefcount = objectSubcommand((client, _key, value) =>
   client.writer.integer(refcount(client, value))

@@ -15,10 +15,11 @@
  */
 import type { AccessClock } from "./access_clock.ts";
 import { Dict } from "./dict.ts";
+import type { Collection } from "./collection.ts";
 import type { StringValue } from "./raw_string.ts";
 
-/** A stored value. Collections join this union as their types land. */
-export type RedisValue = StringValue;
+/** A stored value: a string, or a collection (see {@link Collection}). */
+export type RedisValue = StringValue | Collection;
 
 /** What the rest of the server wants to know when a key vanishes by expiry. */
 export interface ExpiryListener {

@@ -1,0 +1,22 @@
+/**
+ * What every collection value (list, hash, set, sorted set, stream) offers the
+ * generic key commands, so TYPE, SCAN's TYPE, OBJECT ENCODING and COPY work for
+ * each type without a case per type in keys.ts.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+
+export interface Collection {
+  /** The name TYPE reports: "list", "hash", "set", "zset", "stream". */
+  readonly type: string;
+  /** Number of elements; a key never holds an empty collection. */
+  readonly size: number;
+  /**
+   * The encoding OBJECT ENCODING reports, as Redis 7.0 would have chosen it for
+   * the same contents and thresholds (listpack, hashtable, intset, ...).
+   */
+  encoding(config: Config): string;
+  /** A deep copy (COPY). */
+  clone(): Collection;
+}
