@@ -204,7 +204,7 @@ const MAX_CURSOR = (1n << 64n) - 1n;
  * count, so any 64-bit cursor is accepted and its low 32 bits are kept, and the
  * cursors we return always fit in 32 bits.
  */
-function parseCursor(text: string): number | null {
+export function parseCursor(text: string): number | null {
   const nul = text.indexOf("\0");
   const digits = /^([+-]?)(\d*)$/.exec(nul === -1 ? text : text.slice(0, nul));
   if (digits === null) return null;
@@ -213,6 +213,54 @@ function parseCursor(text: string): number | null {
   const value = BigInt(digits[2]);
   if (value > MAX_CURSOR) return null;
   return Number(BigInt.asUintN(32, digits[1] === "-" ? -value : value));
+}
+
+/** The options of SCAN and of HSCAN / SSCAN / ZSCAN. */
+export interface ScanOptions {
+  count: number;
+  /** Absent when there is no filter ("*" alone is none, as in KEYS). */
+  pattern?: string;
+  /** Lower case; SCAN only. */
+  type?: string;
+}
+
+/**
+ * [MATCH pattern] [COUNT count] from `argv[from]` on, and [TYPE type] when
+ * `withType` (SCAN itself), as Redis's scanGenericCommand reads them; FAILED
+ * after replying the error.
+ */
+export function parseScanOptions(
+  client: Client,
+  argv: string[],
+  from: number,
+  withType: boolean,
+): ScanOptions | typeof FAILED {
+  const options: ScanOptions = { count: 10 };
+  for (let i = from; i < argv.length; i += 2) {
+    const option = argv[i].toLowerCase();
+    if (i + 1 === argv.length) {
+      client.writer.error(SYNTAX_ERROR);
+      return FAILED;
+    }
+    if (option === "count") {
+      const n = integerArg(client, argv[i + 1]);
+      if (n === FAILED) return FAILED;
+      if (n < 1) {
+        client.writer.error(SYNTAX_ERROR);
+        return FAILED;
+      }
+      options.count = n;
+    } else if (option === "match") {
+      options.pattern = argv[i + 1] === "*" ? undefined : argv[i + 1];
+    } else if (option === "type" && withType) {
+      // Redis compares with strcasecmp, so an unknown type matches nothing and is no error.
+      options.type = argv[i + 1].toLowerCase();
+    } else {
+      client.writer.error(SYNTAX_ERROR);
+      return FAILED;
+    }
+  }
+  return options;
 }
 
 /**
@@ -228,34 +276,9 @@ function scan(client: Client, argv: string[]): void {
     client.writer.error("ERR invalid cursor");
     return;
   }
-  let count = 10;
-  let pattern: string | undefined;
-  let type: string | undefined;
-  for (let i = 2; i < argv.length; i += 2) {
-    const option = argv[i].toLowerCase();
-    if (i + 1 === argv.length) {
-      client.writer.error(SYNTAX_ERROR);
-      return;
-    }
-    if (option === "count") {
-      const n = integerArg(client, argv[i + 1]);
-      if (n === FAILED) return;
-      if (n < 1) {
-        client.writer.error(SYNTAX_ERROR);
-        return;
-      }
-      count = n;
-    } else if (option === "match") {
-      // "*" alone is no filter at all, as in KEYS.
-      pattern = argv[i + 1] === "*" ? undefined : argv[i + 1];
-    } else if (option === "type") {
-      // Redis compares with strcasecmp, so an unknown type matches nothing and is no error.
-      type = argv[i + 1].toLowerCase();
-    } else {
-      client.writer.error(SYNTAX_ERROR);
-      return;
-    }
-  }
+  const options = parseScanOptions(client, argv, 2, true);
+  if (options === FAILED) return;
+  const { count, pattern, type } = options;
   const db = client.db;
   const found: string[] = [];
   const collect = (key: string) => {
