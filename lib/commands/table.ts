@@ -27,6 +27,7 @@ export type CommandFlag =
   | "no_async_loading"
   | "no_multi"
   | "allow_busy"
+  | "movablekeys"
   | "sentinel"
   | "only_sentinel";
 
@@ -98,6 +99,8 @@ const FLAG_ORDER: readonly CommandFlag[] = [
   "no_async_loading",
   "no_multi",
   "allow_busy",
+  // Derived in Redis from key specs that are not a plain range; printed last.
+  "movablekeys",
 ];
 
 /** Redis's order of ACL categories (its ACLCommandCategories table). */
