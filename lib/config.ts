@@ -704,6 +704,9 @@ const EFFECTIVE = new Set([
   "maxmemory-policy",
   "lfu-log-factor",
   "lfu-decay-time",
+  "hash-max-listpack-entries",
+  "hash-max-listpack-value",
+  "set-max-intset-entries",
 ]);
 
 function param(

@@ -7,15 +7,19 @@
 import { bitmapCommands } from "./bitmaps.ts";
 import { commandCommands } from "./command.ts";
 import { connectionCommands } from "./connection.ts";
+import { hashCommands } from "./hashes.ts";
 import { infoCommands } from "./info.ts";
 import { keyCommands } from "./keys.ts";
 import { serverCommands } from "./server.ts";
+import { setCommands } from "./sets.ts";
 import { stringCommands } from "./strings.ts";
 import type { CommandDefinition } from "./table.ts";
 
 export const commandDefinitions: CommandDefinition[] = [
   ...connectionCommands,
   ...stringCommands,
+  ...hashCommands,
+  ...setCommands,
   ...bitmapCommands,
   ...keyCommands,
   ...serverCommands,
