@@ -24,6 +24,7 @@ import type { RunningServer } from "../lib/mod.ts";
 import type { RedisValue } from "../lib/store/database.ts";
 import { RawString } from "../lib/store/raw_string.ts";
 import {
+  ALL_BYTES,
   bytesToBinary,
   encodeCommand,
   HAVE_REDIS,
@@ -39,7 +40,6 @@ if (!HAVE_REDIS) {
   console.warn("bitmaps_test: redis-server not found, skipping comparisons with real Redis");
 }
 
-const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
 const INT64_MAX = "9223372036854775807";
 const INT64_MIN = "-9223372036854775808";
 

@@ -10,6 +10,7 @@ import { Redis } from "ioredis";
 import { hashCommands } from "../lib/commands/hashes.ts";
 import type { RedixServer } from "../lib/server/server.ts";
 import {
+  ALL_BYTES,
   HAVE_REDIS,
   RawConnection,
   type Reply,
@@ -19,7 +20,6 @@ import {
   withServer,
 } from "./helpers.ts";
 
-const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
 const V64 = "v".repeat(64);
 const V65 = "v".repeat(65);
 const INT64_MAX = "9223372036854775807";

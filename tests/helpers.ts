@@ -10,6 +10,9 @@ import { binaryToBytes, bytesToBinary } from "../lib/util/latin1.ts";
 
 export { binaryToBytes, bytesToBinary };
 
+/** Every byte value once, as a binary string: the binary-safety test value. */
+export const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
+
 /** Starts Redix on 127.0.0.1 and a free port; close it with `await redix.close()`. */
 export function startTestServer(options: StartOptions = {}): Promise<RunningServer> {
   return startServer({ port: 0, ...options });

@@ -14,6 +14,7 @@ import { CommandTable } from "../lib/commands/table.ts";
 import type { RedixServer } from "../lib/server/server.ts";
 import { RawString } from "../lib/store/raw_string.ts";
 import {
+  ALL_BYTES,
   HAVE_REDIS,
   RawConnection,
   type Reply,
@@ -25,8 +26,6 @@ import {
   withServer,
 } from "./helpers.ts";
 import { mulberry32 } from "./prng.ts";
-
-const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
 
 /** Keys that exercise globs: the empty key, bytes above 0x7f, and the glob characters themselves. */
 const GLOB_KEYS = [

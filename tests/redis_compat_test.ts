@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  ALL_BYTES,
   HAVE_REDIS,
   RawConnection,
   type Reply,
@@ -16,8 +17,6 @@ import {
 if (!HAVE_REDIS) {
   console.warn("redis_compat_test: redis-server not found, skipping comparisons with real Redis");
 }
-
-const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
 
 /**
  * Command scripts whose replies are deterministic. Each script runs on a fresh

@@ -4,9 +4,7 @@
  * limits, expiry, RESP3 shapes and connection lifecycle.
  */
 import assert from "node:assert/strict";
-import { encodeCommand, RawConnection, type Reply, waitFor, withServer } from "./helpers.ts";
-
-const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
+import { ALL_BYTES, encodeCommand, RawConnection, type Reply, waitFor, withServer } from "./helpers.ts";
 
 Deno.test("keys and values holding all 256 byte values come back byte for byte", async () => {
   await withServer(async ({ port }) => {

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { Redis } from "ioredis";
 import {
+  ALL_BYTES,
   HAVE_REDIS,
   RawConnection,
   type Reply,
@@ -17,7 +18,6 @@ import {
   withServer,
 } from "./helpers.ts";
 
-const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
 /** Scripts whose replies are deterministic as they stand: intsets reply in numeric order. */

@@ -12,6 +12,7 @@ import type { RedisValue } from "../lib/store/database.ts";
 import type { RedixServer } from "../lib/server/server.ts";
 import { RawString } from "../lib/store/raw_string.ts";
 import {
+  ALL_BYTES,
   encodeCommand,
   HAVE_REDIS,
   RawConnection,
@@ -23,7 +24,6 @@ import {
 } from "./helpers.ts";
 import { mulberry32 } from "./prng.ts";
 
-const ALL_BYTES = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i)).join("");
 const REVERSED_BYTES = [...ALL_BYTES].reverse().join("");
 const INT64_MAX = "9223372036854775807";
 const INT64_MIN = "-9223372036854775808";
