@@ -12,7 +12,7 @@ import { addLongDouble, formatLongDouble, LONG_DOUBLE_ZERO, parseLongDouble } fr
 import { parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, integerArg, readTyped, writeTyped } from "./access.ts";
 import { arityError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
-import { parseCursor, parseScanOptions } from "./keys.ts";
+import { parseCursor, parseScanOptions, scanBatch } from "./keys.ts";
 import type { CommandDefinition } from "./table.ts";
 
 const INT64_MIN = -(2n ** 63n);
@@ -282,9 +282,7 @@ function hscan(client: Client, argv: string[]): void {
     found++;
     if (pattern === undefined || globMatch(pattern, field)) items.push(field, value);
   };
-  let next = cursor;
-  let buckets = count * 10;
-  do next = hash.scan(next, collect); while (next !== 0 && buckets-- > 0 && found < count);
+  const next = scanBatch(cursor, count, (c) => hash.scan(c, collect), () => found);
   w.array(2);
   w.bulk(String(next));
   w.bulkArray(items);

@@ -264,6 +264,24 @@ export function parseScanOptions(
 }
 
 /**
+ * Redis's scan loop, shared by SCAN, HSCAN and SSCAN: steps bucket by bucket
+ * from `cursor` until `count` entries were visited, the walk ended, or 10 *
+ * count buckets were looked at (so sparse tables still answer quickly).
+ * Returns the next cursor.
+ */
+export function scanBatch(
+  cursor: number,
+  count: number,
+  step: (cursor: number) => number,
+  visited: () => number,
+): number {
+  let next = cursor;
+  let buckets = count * 10;
+  do next = step(next); while (next !== 0 && buckets-- > 0 && visited() < count);
+  return next;
+}
+
+/**
  * SCAN cursor [MATCH pattern] [COUNT count] [TYPE type], as Redis's
  * scanGenericCommand: collect the keys of up to 10 * COUNT buckets, stopping
  * once COUNT are found, then filter them. Dict.scan's cursor gives the
@@ -284,9 +302,7 @@ function scan(client: Client, argv: string[]): void {
   const collect = (key: string) => {
     found.push(key);
   };
-  let next = cursor;
-  let buckets = count * 10;
-  do next = db.data.scan(next, collect); while (next !== 0 && buckets-- > 0 && found.length < count);
+  const next = scanBatch(cursor, count, (c) => db.data.scan(c, collect), () => found.length);
   const keys: string[] = [];
   for (const key of found) {
     if (pattern !== undefined && !globMatch(pattern, key)) continue;

@@ -11,7 +11,7 @@ import { globMatch } from "../util/glob.ts";
 import { parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, readTyped, writeTyped } from "./access.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
-import { parseCursor, parseScanOptions } from "./keys.ts";
+import { parseCursor, parseScanOptions, scanBatch } from "./keys.ts";
 import type { CommandDefinition } from "./table.ts";
 
 /** Read at write time, as Redis reads server.set_max_intset_entries on each add. */
@@ -404,9 +404,7 @@ function sscan(client: Client, argv: string[]): void {
   const collect = (member: string) => {
     found.push(member);
   };
-  let next = cursor;
-  let buckets = count * 10;
-  do next = set.scan(next, collect); while (next !== 0 && buckets-- > 0 && found.length < count);
+  const next = scanBatch(cursor, count, (c) => set.scan(c, collect), () => found.length);
   w.array(2);
   w.bulk(String(next));
   w.bulkArray(pattern === undefined ? found : found.filter((member) => globMatch(pattern, member)));
