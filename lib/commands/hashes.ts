@@ -9,14 +9,12 @@ import type { Client } from "../server/client.ts";
 import { HashValue } from "../store/hash.ts";
 import { globMatch } from "../util/glob.ts";
 import { addLongDouble, formatLongDouble, LONG_DOUBLE_ZERO, parseLongDouble } from "../util/long_double.ts";
-import { parseInt64, parseInteger } from "../util/numbers.ts";
+import { addInt64, INT64_MAX, parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, integerArg, readTyped, writeTyped } from "./access.ts";
 import { arityError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import { parseCursor, parseScanOptions, scanBatch } from "./keys.ts";
 import type { CommandDefinition } from "./table.ts";
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 /** C's LONG_MAX, which bounds HRANDFIELD's count; a bigint, to compare counts exactly. */
 const LONG_MAX = INT64_MAX;
 
@@ -137,19 +135,14 @@ function hincrby(client: Client, argv: string[]): void {
   const found = writeTyped(client, key, HashValue);
   if (found === FAILED) return;
   const old = found?.get(field) ?? "0";
-  const value = parseInteger(old);
-  if (value === null) {
+  if (parseInteger(old) === null) {
     client.writer.error("ERR hash value is not an integer");
     return;
   }
-  let result: number | bigint = value + increment;
-  if (!Number.isSafeInteger(value) || !Number.isSafeInteger(increment) || !Number.isSafeInteger(result)) {
-    // Past 2^53 Numbers round, so the sum is done in BigInt.
-    result = parseInt64(old)! + parseInt64(argv[3])!;
-    if (result > INT64_MAX || result < INT64_MIN) {
-      client.writer.error("ERR increment or decrement would overflow");
-      return;
-    }
+  const result = addInt64(old, Number.isSafeInteger(increment) ? increment : parseInt64(argv[3])!);
+  if (result === null) {
+    client.writer.error("ERR increment or decrement would overflow");
+    return;
   }
   (found ?? createHash(client, key)).set(field, String(result), client.server.config);
   client.writer.integer(result);

@@ -9,7 +9,7 @@ import type { ReplyWriter } from "../resp/writer.ts";
 import type { Client } from "../server/client.ts";
 import { stringLength, type StringValue, toBinary, toRaw } from "../store/raw_string.ts";
 import { addLongDouble, formatLongDouble, LONG_DOUBLE_ZERO, parseLongDouble } from "../util/long_double.ts";
-import { INT64_MAX_NUMBER, parseInt64, parseInteger } from "../util/numbers.ts";
+import { addInt64, INT64_MAX_NUMBER, INT64_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, integerArg, isString, readString, readValue, replyString, writeString } from "./access.ts";
 import { arityError, invalidExpireError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
@@ -352,9 +352,6 @@ function getrange(client: Client, argv: string[]): void {
   else replyRange(w, value, from, to + 1);
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
 /**
  * A value's text to parse as a number, "0" for a missing key. Text longer than
  * `maxLength` cannot be a number: it comes back as "" (not one either) rather
@@ -376,18 +373,10 @@ function incrDecr(client: Client, argv: string[], increment: number | bigint): v
     client.writer.error(NOT_INTEGER);
     return;
   }
-  let result: number | bigint;
-  if (
-    typeof increment === "number" && Number.isSafeInteger(value) && Number.isSafeInteger(value + increment)
-  ) {
-    result = value + increment;
-  } else {
-    // Past 2^53 Numbers round, so the sum is done in BigInt.
-    result = parseInt64(text)! + BigInt(increment);
-    if (result > INT64_MAX || result < INT64_MIN) {
-      client.writer.error("ERR increment or decrement would overflow");
-      return;
-    }
+  const result = addInt64(text, increment);
+  if (result === null) {
+    client.writer.error("ERR increment or decrement would overflow");
+    return;
   }
   store(client, key, old !== undefined, String(result));
   client.writer.integer(result);

@@ -5,8 +5,8 @@
  * @module
  */
 
-const INT64_MAX = 9223372036854775807n;
-const INT64_MIN = -9223372036854775808n;
+export const INT64_MAX = 9223372036854775807n;
+export const INT64_MIN = -9223372036854775808n;
 
 /**
  * Whether `s` is an integer in Redis's string2ll syntax: an optional '-', then
@@ -49,6 +49,20 @@ export function parseInt64(s: string): bigint | null {
   const big = BigInt(s);
   if (big > INT64_MAX || big < INT64_MIN) return null;
   return big;
+}
+
+/**
+ * `a + b` over int64, as the INCR family computes it: `a` is text that
+ * {@link parseInteger} accepted, `b` exact; null when the sum overflows.
+ * Numbers while everything stays below 2^53, BigInt beyond, where Numbers round.
+ */
+export function addInt64(a: string, b: number | bigint): number | bigint | null {
+  if (typeof b === "number" && a.length < 16) {
+    const sum = Number(a) + b;
+    if (Number.isSafeInteger(sum)) return sum;
+  }
+  const sum = BigInt(a) + BigInt(b);
+  return sum > INT64_MAX || sum < INT64_MIN ? null : sum;
 }
 
 /** The largest int64, as a double, for overflow checks on millisecond times. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { formatDouble, INT64_MAX_NUMBER, parseInt64, parseInteger } from "./numbers.ts";
+import { addInt64, formatDouble, INT64_MAX_NUMBER, parseInt64, parseInteger } from "./numbers.ts";
 import { mulberry32 } from "../../tests/prng.ts";
 
 // ---------------------------------------------------------------------------
@@ -512,4 +512,23 @@ Deno.test("formatDouble equals the exact %.17g on 10,000 seeded short-mantissa d
     if (formatDouble(x) !== expected) wrong.push(`${x}: expected ${expected}, got ${formatDouble(x)}`);
   }
   assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} of 10,000 differ`);
+});
+
+Deno.test("addInt64 is exact over int64 and refuses overflow", () => {
+  assert.equal(addInt64("41", 1), 42);
+  assert.equal(addInt64("-5", -5), -10);
+  assert.equal(addInt64("9007199254740991", 1), 9007199254740992n);
+  assert.equal(addInt64("9223372036854775806", 1), 9223372036854775807n);
+  assert.equal(addInt64("9223372036854775807", 1), null);
+  assert.equal(addInt64("-9223372036854775808", -1), null);
+  assert.equal(addInt64("-9223372036854775808", 9223372036854775807n), -1n);
+  const random = mulberry32(7);
+  for (let i = 0; i < 10_000; i++) {
+    const a = BigInt(Math.floor((random() - 0.5) * 2 ** 53)) * BigInt(Math.floor(random() * 2048));
+    const b = BigInt(Math.floor((random() - 0.5) * 2 ** 53)) * BigInt(Math.floor(random() * 2048));
+    const sum = a + b;
+    const fits = sum <= 9223372036854775807n && sum >= -9223372036854775808n;
+    const actual = addInt64(String(a), b);
+    assert.equal(actual === null ? null : BigInt(actual), fits ? sum : null, `${a} + ${b}`);
+  }
 });
