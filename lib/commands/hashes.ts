@@ -12,7 +12,7 @@ import { addLongDouble, formatLongDouble, LONG_DOUBLE_ZERO, parseLongDouble } fr
 import { addInt64, INT64_MAX, parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, integerArg, readTyped, writeTyped } from "./access.ts";
 import { arityError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
-import { parseCursor, parseScanOptions, scanBatch } from "./keys.ts";
+import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
 import type { CommandDefinition } from "./table.ts";
 
 /** C's LONG_MAX, which bounds HRANDFIELD's count; a bigint, to compare counts exactly. */
@@ -261,9 +261,7 @@ function hscan(client: Client, argv: string[]): void {
   if (hash === FAILED) return;
   if (hash === undefined) {
     // Redis answers a missing key before it reads the options, so bad ones go unnoticed.
-    w.array(2);
-    w.bulk("0");
-    w.array(0);
+    replyScan(w, 0, []);
     return;
   }
   const options = parseScanOptions(client, argv, 3, false);
@@ -276,9 +274,7 @@ function hscan(client: Client, argv: string[]): void {
     if (pattern === undefined || globMatch(pattern, field)) items.push(field, value);
   };
   const next = scanBatch(cursor, count, (c) => hash.scan(c, collect), () => found);
-  w.array(2);
-  w.bulk(String(next));
-  w.bulkArray(items);
+  replyScan(w, next, items);
 }
 
 const HASH = { group: "hash", categories: ["hash"], keys: [1, 1, 1] as [number, number, number] };

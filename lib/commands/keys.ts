@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { ReplyWriter } from "../resp/writer.ts";
 import type { Client } from "../server/client.ts";
 import type { Database, RedisValue } from "../store/database.ts";
 import { RawString, type StringValue } from "../store/raw_string.ts";
@@ -311,10 +312,14 @@ function scan(client: Client, argv: string[]): void {
     if (db.expireIfNeeded(key)) continue;
     keys.push(key);
   }
-  const w = client.writer;
+  replyScan(client.writer, next, keys);
+}
+
+/** The reply of SCAN, HSCAN and SSCAN: the next cursor and the items found. */
+export function replyScan(w: ReplyWriter, cursor: number, items: readonly string[]): void {
   w.array(2);
-  w.bulk(String(next));
-  w.bulkArray(keys);
+  w.bulk(String(cursor));
+  w.bulkArray(items);
 }
 
 function randomkey(client: Client): void {

@@ -11,7 +11,7 @@ import { globMatch } from "../util/glob.ts";
 import { parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, readTyped, writeTyped } from "./access.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
-import { parseCursor, parseScanOptions, scanBatch } from "./keys.ts";
+import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
 import type { CommandDefinition } from "./table.ts";
 
 /** Read at write time, as Redis reads server.set_max_intset_entries on each add. */
@@ -392,9 +392,7 @@ function sscan(client: Client, argv: string[]): void {
   const set = readTyped(client, argv[1], SetValue);
   if (set === FAILED) return;
   if (set === undefined) {
-    w.array(2);
-    w.bulk("0");
-    w.array(0);
+    replyScan(w, 0, []);
     return;
   }
   const options = parseScanOptions(client, argv, 3, false);
@@ -405,9 +403,7 @@ function sscan(client: Client, argv: string[]): void {
     found.push(member);
   };
   const next = scanBatch(cursor, count, (c) => set.scan(c, collect), () => found.length);
-  w.array(2);
-  w.bulk(String(next));
-  w.bulkArray(pattern === undefined ? found : found.filter((member) => globMatch(pattern, member)));
+  replyScan(w, next, pattern === undefined ? found : found.filter((member) => globMatch(pattern, member)));
 }
 
 const SET = { group: "set", categories: ["set"] };
