@@ -215,6 +215,11 @@ const SCRIPTS: Record<string, string[][]> = {
     ["COMMAND", "GETKEYS", "PING"],
     ["COMMAND", "GETKEYS", "NOPE"],
     ["COMMAND", "GETKEYS", "GET"],
+    ["COMMAND", "GETKEYS", "SINTERCARD", "2", "a", "b", "LIMIT", "1"],
+    ["COMMAND", "GETKEYS", "SINTERCARD", "3", "a", "b"],
+    ["COMMAND", "GETKEYS", "SINTERCARD", "0", "a"],
+    ["COMMAND", "GETKEYS", "SINTERCARD", "-1", "a"],
+    ["COMMAND", "GETKEYS", "SINTERCARD", "x", "a"],
     ["COMMAND", "GETKEYSANDFLAGS", "GET", "k"],
   ],
   "shutdown option errors": [

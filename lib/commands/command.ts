@@ -170,7 +170,7 @@ function getKeysGeneric(withFlags: boolean) {
       w.error("ERR Invalid command specified");
       return;
     }
-    if (command.firstKey === 0) {
+    if (command.firstKey === 0 && command.keyFinder === undefined) {
       w.error("ERR The command has no key arguments");
       return;
     }
@@ -179,6 +179,10 @@ function getKeysGeneric(withFlags: boolean) {
       return;
     }
     const keys = table.keysOf(command, call);
+    if (keys === null) {
+      w.error("ERR Invalid arguments specified for command");
+      return;
+    }
     if (!withFlags) {
       w.bulkArray(keys);
       return;

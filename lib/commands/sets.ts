@@ -12,7 +12,7 @@ import { parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, readTyped, writeTyped } from "./access.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
 import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
-import type { CommandDefinition } from "./table.ts";
+import { type CommandDefinition, keysAfterNumkeys } from "./table.ts";
 
 /** Read at write time, as Redis reads server.set_max_intset_entries on each add. */
 function maxIntset(client: Client): number {
@@ -533,6 +533,7 @@ export const setCommands: CommandDefinition[] = [
     name: "sintercard",
     arity: -3,
     flags: ["readonly", "movablekeys"],
+    keyFinder: keysAfterNumkeys(1),
     since: "7.0.0",
     summary: "Returns the number of members of the intersect of multiple sets.",
     complexity:

@@ -34,6 +34,25 @@ export type CommandFlag =
 /** Runs a command whose name and arity were already checked. */
 export type CommandHandler = (client: Client, argv: string[]) => void;
 
+/** Indexes of a call's key arguments, or null when they cannot be found. */
+export type KeyFinder = (argv: readonly string[]) => number[] | null;
+
+/**
+ * The key finder of commands that take `numkeys key [key ...]` with numkeys at
+ * argv[numkeysAt] (SINTERCARD, LMPOP, ZUNION...), plus `extraKeys` fixed key
+ * positions before it (ZUNIONSTORE's destination).
+ */
+export function keysAfterNumkeys(numkeysAt: number, ...extraKeys: number[]): KeyFinder {
+  return (argv) => {
+    const text = argv[numkeysAt];
+    const count = text !== undefined && /^[1-9][0-9]{0,9}$/.test(text) ? Number(text) : 0;
+    if (count === 0 || numkeysAt + count >= argv.length) return null;
+    const keys = [...extraKeys];
+    for (let i = 1; i <= count; i++) keys.push(numkeysAt + i);
+    return keys;
+  };
+}
+
 /** What a command file declares; the table fills in the rest. */
 export interface CommandDefinition {
   /** Lower case; a subcommand is declared inside its container with its own name. */
@@ -43,6 +62,11 @@ export interface CommandDefinition {
   flags?: CommandFlag[];
   /** Key positions: first, last (negative counts from the end), step; 0 = no keys. */
   keys?: [first: number, last: number, step: number];
+  /**
+   * Finds the key arguments of a movablekeys command (numkeys forms, SORT's
+   * STORE...): their indexes in argv, or null when the call is malformed.
+   */
+  keyFinder?: KeyFinder;
   /** ACL categories beyond those implied by the flags (e.g. "string", "keyspace"). */
   categories?: string[];
   /** Redis's command group: "string", "generic", "server", "connection", ... */
@@ -71,6 +95,7 @@ export interface Command {
   complexity?: string;
   tips: readonly string[];
   handler?: CommandHandler;
+  keyFinder?: KeyFinder;
   /** Present on container commands (CONFIG, CLIENT ...), keyed by lower-case name. */
   subcommands?: Map<string, Command>;
   /** The container of a subcommand. */
@@ -167,6 +192,7 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
     complexity: def.complexity,
     tips: def.tips ?? [],
     handler: def.handler,
+    keyFinder: def.keyFinder,
     parent,
   };
   if (def.subcommands) {
@@ -220,10 +246,11 @@ export class CommandTable {
   }
 
   /**
-   * The key arguments of a call, from the table's key positions, as
-   * COMMAND GETKEYS reports them.
+   * The key arguments of a call, from the command's key finder or else its
+   * key positions, as COMMAND GETKEYS reports them; null when malformed.
    */
-  keysOf(command: Command, argv: readonly string[]): string[] {
+  keysOf(command: Command, argv: readonly string[]): string[] | null {
+    if (command.keyFinder) return command.keyFinder(argv)?.map((i) => argv[i]) ?? null;
     if (command.firstKey === 0) return [];
     const last = command.lastKey < 0 ? argv.length + command.lastKey : command.lastKey;
     const keys: string[] = [];
