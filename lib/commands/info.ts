@@ -82,7 +82,7 @@ const SECTIONS: Record<string, Section> = {
     ["maxclients", server.config.getNumber("maxclients")],
     ["client_recent_max_input_buffer", 0],
     ["client_recent_max_output_buffer", 0],
-    ["blocked_clients", 0],
+    ["blocked_clients", server.blocking.count],
     ["tracking_clients", 0],
     ["clients_in_timeout_table", 0],
   ],

@@ -22,6 +22,9 @@ export type Protocol = 2 | 3;
 export class ReplyWriter {
   private bytes: Uint8Array;
   private view: Latin1View;
+  /** The buffer {@link take} switches to, and its view; allocated on first use. */
+  private spare: Uint8Array | undefined;
+  private spareView: Latin1View | undefined;
   /** Bytes written and not yet taken by {@link take}. */
   length = 0;
 
@@ -30,9 +33,33 @@ export class ReplyWriter {
     this.view = latin1View(this.bytes);
   }
 
-  /** The encoded replies so far. Valid until the next write; see {@link reset}. */
+  /** The encoded replies so far. Valid until the next write. */
   pending(): Uint8Array {
     return this.bytes.subarray(0, this.length);
+  }
+
+  /**
+   * Hands over the encoded replies and goes on writing into a second buffer, so
+   * replies produced while the returned bytes are being sent (a pub/sub
+   * message, a served blocking pop) cannot overwrite them. The bytes stay valid
+   * until the next take(), which is why the connection sends one batch at a time.
+   */
+  take(): Uint8Array {
+    const taken = this.bytes.subarray(0, this.length);
+    const next = this.spare ?? new Uint8Array(INITIAL_CAPACITY);
+    const nextView = this.spareView ?? latin1View(next);
+    if (this.bytes.length > 1024 * 1024) {
+      // A big reply grew this buffer; don't keep it around as the spare.
+      this.spare = undefined;
+      this.spareView = undefined;
+    } else {
+      this.spare = this.bytes;
+      this.spareView = this.view;
+    }
+    this.bytes = next;
+    this.view = nextView;
+    this.length = 0;
+    return taken;
   }
 
   /** Forgets what was written; shrinks the buffer back if a big reply grew it. */

@@ -317,3 +317,23 @@ Deno.test("truncate drops what was written after a mark", () => {
   w.integer(5);
   assert.equal(out(w), ":5\r\n");
 });
+
+Deno.test("take hands over the output, which stays intact while later replies are written", () => {
+  const w = new ReplyWriter(2);
+  w.simple("first");
+  const first = w.take();
+  assert.equal(w.length, 0);
+  w.bulk("x".repeat(100));
+  assert.equal(new TextDecoder().decode(first), "+first\r\n");
+  const second = w.take();
+  assert.equal(new TextDecoder().decode(second), `$100\r\n${"x".repeat(100)}\r\n`);
+  // Buffers alternate: the third take reuses the first one's memory.
+  w.integer(7);
+  assert.equal(new TextDecoder().decode(w.take()), ":7\r\n");
+  w.bulk("y".repeat(2 * 1024 * 1024));
+  const big = w.take();
+  assert.equal(big.length, 2 * 1024 * 1024 + "$2097152\r\n\r\n".length);
+  w.simple("after");
+  assert.equal(out(w), "+after\r\n");
+  assert.equal(big[0], "$".charCodeAt(0));
+});

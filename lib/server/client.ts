@@ -9,6 +9,7 @@ import { ProtocolError, RespDecoder } from "../resp/decoder.ts";
 import { ReplyWriter } from "../resp/writer.ts";
 import type { Database } from "../store/database.ts";
 import type { Command } from "../commands/table.ts";
+import type { BlockedState } from "./blocking.ts";
 import type { RedixServer } from "./server.ts";
 
 /**
@@ -17,6 +18,8 @@ import type { RedixServer } from "./server.ts";
  * client that pipelines without reading can make us hold (back-pressure).
  */
 const OUTPUT_FLUSH_THRESHOLD = 64 * 1024;
+
+const UNBLOCKED: unique symbol = Symbol("unblocked");
 
 function formatAddress(addr: Deno.Addr): string {
   if (addr.transport === "tcp" || addr.transport === "udp") {
@@ -43,6 +46,13 @@ export class Client {
   closeAfterReply = false;
   /** True while the loop waits for input, i.e. no command or write is in progress. */
   private idle = false;
+  /** Set while a blocking command waits; see lib/server/blocking.ts. */
+  blocked: BlockedState | undefined;
+  /** A read started while blocked and not yet consumed, into {@link blockedReadBuffer}. */
+  private readWhileBlocked: Promise<number | null> | undefined;
+  private blockedReadBuffer: Uint8Array | undefined;
+  /** The sending loop in progress, if any (see {@link flush}). */
+  private flushing: Promise<void> | undefined;
   /** Resolves when the connection loop has ended. */
   readonly done: Promise<void>;
 
@@ -71,30 +81,10 @@ export class Client {
 
   private async run(): Promise<void> {
     const server = this.server;
-    const decoder = this.decoder;
     try {
       while (!this.closeAfterReply) {
-        this.idle = true;
-        const n = await this.conn.read(decoder.writable());
-        this.idle = false;
-        if (n === null) break;
-        decoder.commit(n);
-        server.stats.netInputBytes += n;
-        if (decoder.buffered > server.limits.maxQueryBuffer) {
-          // As Redis: no reply, the client is dropped and the event logged.
-          server.log.warning(
-            `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} ` +
-              `qbuf=${decoder.buffered}`,
-          );
-          break;
-        }
-        this.lastInteraction = Date.now();
-        let argv: string[] | null;
-        while ((argv = decoder.next()) !== null) {
-          server.execute(this, argv);
-          if (this.closeAfterReply) break;
-          if (this.writer.length >= OUTPUT_FLUSH_THRESHOLD) await this.flush();
-        }
+        if (!(await this.read())) break;
+        if (!(await this.runCommands())) break;
         await this.flush();
       }
     } catch (error) {
@@ -111,19 +101,102 @@ export class Client {
     }
   }
 
-  /** Sends every pending reply. */
-  async flush(): Promise<void> {
-    const writer = this.writer;
-    if (writer.length === 0) return;
-    const data = writer.pending();
+  /**
+   * Waits for input and hands it to the decoder; false when the peer has gone
+   * or sent more than the query buffer limit.
+   */
+  private async read(): Promise<boolean> {
+    const decoder = this.decoder;
+    this.idle = true;
+    let n: number | null;
+    if (this.readWhileBlocked !== undefined) {
+      // A read started while the client was blocked is still in flight.
+      n = await this.readWhileBlocked;
+      this.readWhileBlocked = undefined;
+      if (n !== null) decoder.push(this.blockedReadBuffer!.subarray(0, n));
+    } else {
+      n = await this.conn.read(decoder.writable());
+      if (n !== null) decoder.commit(n);
+    }
+    this.idle = false;
+    if (n === null) return false;
+    this.server.stats.netInputBytes += n;
+    this.lastInteraction = Date.now();
+    return this.withinQueryBufferLimit();
+  }
+
+  private withinQueryBufferLimit(): boolean {
+    if (this.decoder.buffered <= this.server.limits.maxQueryBuffer) return true;
+    // As Redis: no reply, the client is dropped and the event logged.
+    this.server.log.warning(
+      `Closing client that reached max query buffer length: id=${this.id} addr=${this.addr} ` +
+        `qbuf=${this.decoder.buffered}`,
+    );
+    return false;
+  }
+
+  /** Runs the complete commands buffered; false when the connection must end. */
+  private async runCommands(): Promise<boolean> {
+    const server = this.server;
+    const decoder = this.decoder;
+    let argv: string[] | null;
+    while ((argv = decoder.next()) !== null) {
+      server.execute(this, argv);
+      if (this.blocked !== undefined && !(await this.waitWhileBlocked())) return false;
+      if (this.closeAfterReply) break;
+      if (this.writer.length >= OUTPUT_FLUSH_THRESHOLD) await this.flush();
+    }
+    return true;
+  }
+
+  /**
+   * Holds the rest of the pipeline while a blocking command waits (DESIGN.md
+   * §8), still reading so that a disconnect is noticed and the client leaves
+   * its queues: an element must never be served to a peer that is gone.
+   * Input is read into a side buffer, as the decoder is in use. False when the
+   * connection must end.
+   */
+  private async waitWhileBlocked(): Promise<boolean> {
+    await this.flush();
+    const unblocked = this.blocked!.unblocked.then((): typeof UNBLOCKED => UNBLOCKED);
+    this.idle = true;
     try {
+      while (this.blocked !== undefined) {
+        this.blockedReadBuffer ??= new Uint8Array(16 * 1024);
+        this.readWhileBlocked ??= this.conn.read(this.blockedReadBuffer);
+        const n = await Promise.race([unblocked, this.readWhileBlocked]);
+        if (n === UNBLOCKED) break;
+        this.readWhileBlocked = undefined;
+        if (n === null) return false;
+        this.decoder.push(this.blockedReadBuffer.subarray(0, n));
+        this.server.stats.netInputBytes += n;
+        if (!this.withinQueryBufferLimit()) return false;
+      }
+    } finally {
+      this.idle = false;
+    }
+    this.lastInteraction = Date.now();
+    return !this.closeAfterReply;
+  }
+
+  /**
+   * Sends every pending reply; concurrent calls share one sending loop, so
+   * replies go out in order whoever produced them.
+   */
+  flush(): Promise<void> {
+    this.flushing ??= this.send().finally(() => this.flushing = undefined);
+    return this.flushing;
+  }
+
+  private async send(): Promise<void> {
+    const writer = this.writer;
+    while (writer.length !== 0) {
+      const data = writer.take();
       let sent = 0;
       while (sent < data.length) {
         sent += await this.conn.write(data.subarray(sent));
       }
       this.server.stats.netOutputBytes += data.length;
-    } finally {
-      writer.reset();
     }
   }
 

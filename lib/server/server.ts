@@ -13,6 +13,7 @@ import { commandDefinitions } from "../commands/mod.ts";
 import type { Database } from "../store/database.ts";
 import { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION, REDIX_VERSION } from "../version.ts";
+import { BlockingRegistry } from "./blocking.ts";
 import { Client } from "./client.ts";
 import { arityError, unknownCommandError, unknownSubcommandError } from "../commands/errors.ts";
 
@@ -62,6 +63,7 @@ export class RedixServer {
   readonly table = new CommandTable(commandDefinitions);
   readonly keyspace: Keyspace;
   readonly clients = new Map<number, Client>();
+  readonly blocking = new BlockingRegistry();
   stats = newStats();
   /** Changes since the last save (INFO's rdb_changes_since_last_save). */
   dirty = 0;
@@ -85,6 +87,7 @@ export class RedixServer {
         this.stats.expiredKeys++;
         this.propagate(db, ["DEL", key]);
       },
+      keyReady: (db, key) => this.blocking.keyReady(db, key),
     });
     this.applyConfig();
   }
@@ -174,6 +177,7 @@ export class RedixServer {
   }
 
   unregister(client: Client): void {
+    this.blocking.unblock(client);
     this.clients.delete(client.id);
   }
 
@@ -214,6 +218,7 @@ export class RedixServer {
       this.log.warning(`Command ${command.name} failed: ${error instanceof Error ? error.stack : error}`);
       client.writer.error(`ERR internal error while running '${command.name}': ${error}`);
     }
+    if (this.blocking.hasReady) this.blocking.serveReady();
   }
 
   /** Hands a change to the data set to the AOF / replication stream. */
@@ -245,7 +250,8 @@ export class RedixServer {
     const timeout = this.config.getNumber("timeout");
     if (timeout > 0) {
       for (const client of this.clients.values()) {
-        if (now - client.lastInteraction > timeout * 1000) {
+        // As in Redis, a blocked client is not idle: it waits on the server.
+        if (client.blocked === undefined && now - client.lastInteraction > timeout * 1000) {
           this.log.verbose(`Closing idle client id=${client.id} addr=${client.addr}`);
           client.close();
         }

@@ -21,9 +21,12 @@ import type { StringValue } from "./raw_string.ts";
 /** A stored value: a string, or a collection (see {@link Collection}). */
 export type RedisValue = StringValue | Collection;
 
-/** What the rest of the server wants to know when a key vanishes by expiry. */
-export interface ExpiryListener {
+/** What the rest of the server wants to know about keys coming and going. */
+export interface DatabaseListener {
+  /** A key vanished because its time passed. */
   keyExpired(db: Database, key: string): void;
+  /** A key in {@link Database.waitedKeys} got a value: blocked clients may be served. */
+  keyReady(db: Database, key: string): void;
 }
 
 export class Database {
@@ -31,10 +34,15 @@ export class Database {
   data = new Dict<RedisValue>();
   /** Absolute unix time in ms at which a key expires; only keys with a TTL. */
   expires = new Dict<number>();
+  /**
+   * Keys that blocked clients wait on (kept by the blocking registry), so that
+   * storing a value checks one small set rather than calling out on every write.
+   */
+  readonly waitedKeys = new Set<string>();
   /** Where active expiry resumes its walk of {@link expires} (a Dict scan cursor). */
   private expiryCursor = 0;
 
-  constructor(readonly index: number, private listener: ExpiryListener, private clock: AccessClock) {}
+  constructor(readonly index: number, private listener: DatabaseListener, private clock: AccessClock) {}
 
   get size(): number {
     return this.data.size;
@@ -83,6 +91,7 @@ export class Database {
    * inherits the old one's counter.
    */
   private store(key: string, value: RedisValue): void {
+    if (this.waitedKeys.size !== 0 && this.waitedKeys.has(key)) this.listener.keyReady(this, key);
     const data = this.data;
     const clock = this.clock;
     if (!clock.lfu) {
@@ -115,6 +124,7 @@ export class Database {
     if (at !== undefined) this.expires.delete(key);
     target.data.setStamp(target.data.set(newKey, value), stamp);
     if (at !== undefined) target.expires.set(newKey, at);
+    if (target.waitedKeys.has(newKey)) target.listener.keyReady(target, newKey);
   }
 
   /** Seconds since a live key was last accessed (OBJECT IDLETIME, under a non-LFU policy). */
@@ -159,6 +169,10 @@ export class Database {
     [this.data, other.data] = [other.data, this.data];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.expiryCursor, other.expiryCursor] = [other.expiryCursor, this.expiryCursor];
+    // Blocked clients stay with their database number, which now holds other keys.
+    for (const db of [this, other]) {
+      for (const key of db.waitedKeys) if (db.data.get(key) !== undefined) db.listener.keyReady(db, key);
+    }
   }
 
   /** The absolute expiry of a live key, or undefined when it has none. */

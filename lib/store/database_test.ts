@@ -10,13 +10,18 @@ const MINUTE = 60 * SECOND;
 function database(start = 1_700_000_000_000) {
   const clock = new AccessClock(start);
   const expired: string[] = [];
-  const listener = { keyExpired: (_db: Database, key: string) => expired.push(key) };
+  const ready: string[] = [];
+  const listener = {
+    keyExpired: (_db: Database, key: string) => expired.push(key),
+    keyReady: (db: Database, key: string) => ready.push(`${db.index}:${key}`),
+  };
   let now = start;
   return {
     db: new Database(0, listener, clock),
     other: new Database(1, listener, clock),
     clock,
     expired,
+    ready,
     /** Moves the clock forward, as the server cron does. */
     advance(ms: number) {
       now += ms;
@@ -132,4 +137,21 @@ Deno.test("randomKey deletes the expired keys it draws and returns a live one", 
   db.setExpiry("live", Date.now() - 1);
   assert.equal(db.randomKey(), undefined);
   assert.equal(db.size, 0);
+});
+
+Deno.test("a waited key reports ready when it gets a value by any route, other keys never", () => {
+  const { db, other, ready } = database();
+  db.waitedKeys.add("w");
+  other.waitedKeys.add("w");
+  db.set("k", "v");
+  assert.deepEqual(ready, []);
+  db.set("w", "1");
+  db.overwrite("w", "2");
+  assert.deepEqual(ready, ["0:w", "0:w"]);
+  ready.length = 0;
+  db.transfer("w", other, "w");
+  assert.deepEqual(ready, ["1:w"]);
+  ready.length = 0;
+  db.swapWith(other);
+  assert.deepEqual(ready, ["0:w"]);
 });

@@ -5,7 +5,7 @@
  * @module
  */
 import { AccessClock } from "./access_clock.ts";
-import { Database, type ExpiryListener } from "./database.ts";
+import { Database, type DatabaseListener } from "./database.ts";
 
 /** Keys examined per step, as Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP. */
 const KEYS_PER_STEP = 20;
@@ -19,7 +19,7 @@ export class Keyspace {
   /** Stamps every access; the server cron advances it and applies the eviction policy to it. */
   readonly clock = new AccessClock();
 
-  constructor(databases: number, listener: ExpiryListener) {
+  constructor(databases: number, listener: DatabaseListener) {
     this.dbs = [];
     for (let i = 0; i < databases; i++) {
       this.dbs.push(new Database(i, listener, this.clock));
