@@ -56,3 +56,40 @@ Deno.test("a key expired by the server is propagated as DEL", async () => {
     conn.close();
   });
 });
+
+Deno.test("each write tells the modified-keys listeners which keys of which database it changed", async () => {
+  await withServer(async ({ port, server }) => {
+    const modified: string[] = [];
+    server.onModifiedKeys((db, keys) => modified.push(`${db.index}:${keys === null ? "*" : keys.join(",")}`));
+    const conn = await RawConnection.open(port);
+    await conn.command("SET", "a", "1");
+    await conn.command("MSET", "b", "2", "c", "3");
+    await conn.command("GET", "a"); // a read: nothing
+    await conn.command("SET", "a", "x", "NX"); // changes nothing: nothing
+    await conn.command("SINTERSTORE", "d", "b", "c"); // WRONGTYPE: nothing
+    await conn.command("SADD", "s", "1");
+    await conn.command("SINTERCARD", "1", "s"); // numkeys form, a read
+    await conn.command("RENAME", "a", "r");
+    await conn.command("MOVE", "r", "3");
+    await conn.command("COPY", "b", "b2", "DB", "4");
+    await conn.command("COPY", "c", "c2");
+    await conn.command("SWAPDB", "3", "4");
+    await conn.command("FLUSHDB");
+    await conn.command("SELECT", "5");
+    await conn.command("FLUSHALL");
+    assert.deepEqual(modified.slice(0, 9), [
+      "0:a",
+      "0:b,c",
+      "0:s",
+      "0:a,r",
+      "0:r",
+      "3:r",
+      "4:b2",
+      "0:c2",
+      "3:*",
+    ]);
+    assert.deepEqual(modified.slice(9, 11), ["4:*", "0:*"]);
+    assert.deepEqual(modified.slice(11), Array.from({ length: 16 }, (_, i) => `${i}:*`));
+    conn.close();
+  });
+});

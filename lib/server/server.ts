@@ -52,6 +52,9 @@ function newStats(): Stats {
  */
 export type PropagationListener = (db: number, argv: readonly string[]) => void;
 
+/** Told which keys of `db` a write modified; `keys` null means all of them (FLUSHDB). */
+export type ModifiedKeysListener = (db: Database, keys: readonly string[] | null) => void;
+
 /** Thrown by {@link RedixServer.start} when a listening socket cannot be opened. */
 export class ListenError extends Error {}
 
@@ -75,6 +78,7 @@ export class RedixServer {
   private nextClientId = 1;
   private cronTimer: ReturnType<typeof setInterval> | undefined;
   private propagationListeners: PropagationListener[] = [];
+  private modifiedKeysListeners: ModifiedKeysListener[] = [];
   private opsSample = { time: Date.now(), commands: 0 };
   private shutdownPromise: Promise<void> | undefined;
   private resolveClosed!: () => void;
@@ -221,10 +225,56 @@ export class RedixServer {
     if (this.blocking.hasReady) this.blocking.serveReady();
   }
 
-  /** Hands a change to the data set to the AOF / replication stream. */
+  /**
+   * Hands a change to the data set to the AOF / replication stream, and tells
+   * those who watch keys (WATCH, client-side caching) which keys it modified.
+   */
   propagate(db: Database, argv: readonly string[]): void {
     this.dirty++;
     for (const listener of this.propagationListeners) listener(db.index, argv);
+    if (this.modifiedKeysListeners.length !== 0) this.signalModifiedKeys(db, argv);
+  }
+
+  onModifiedKeys(listener: ModifiedKeysListener): void {
+    this.modifiedKeysListeners.push(listener);
+  }
+
+  /**
+   * The keys a propagated write modified, from the command table's key
+   * positions: every write is propagated, so this one place stands for Redis's
+   * signalModifiedKey calls in each command. Only the commands that reach
+   * beyond their key arguments need a case here.
+   */
+  private signalModifiedKeys(db: Database, argv: readonly string[]): void {
+    const dbs = this.keyspace.dbs;
+    const modified = (target: Database | undefined, keys: readonly string[] | null) => {
+      if (target === undefined) return;
+      for (const listener of this.modifiedKeysListeners) listener(target, keys);
+    };
+    switch (argv[0].toLowerCase()) {
+      case "flushall":
+        for (const each of dbs) modified(each, null);
+        return;
+      case "flushdb":
+        modified(db, null);
+        return;
+      case "swapdb":
+        modified(dbs[Number(argv[1])], null);
+        modified(dbs[Number(argv[2])], null);
+        return;
+      case "move":
+        modified(db, [argv[1]]);
+        modified(dbs[Number(argv[2])], [argv[1]]);
+        return;
+      case "copy": {
+        const dbOption = argv.findIndex((arg, i) => i > 2 && arg.toLowerCase() === "db");
+        modified(dbOption === -1 ? db : dbs[Number(argv[dbOption + 1])], [argv[2]]);
+        return;
+      }
+    }
+    const command = this.table.lookupFull(argv);
+    const keys = command === undefined ? null : this.table.keysOf(command, argv);
+    if (keys !== null && keys.length !== 0) modified(db, keys);
   }
 
   onPropagate(listener: PropagationListener): void {
