@@ -4,7 +4,8 @@
  * Redix/Redis as a Markdown table (the one README keeps).
  *
  * Options: --requests N (default 1000000), --clients N (default 50),
- * --tests ping,set,get (redis-benchmark -t), --pipelines 1,16.
+ * --tests ping,set,get (redis-benchmark -t; the default covers strings and
+ * every collection type), --pipelines 1,16.
  */
 import { parseArgs } from "node:util";
 
@@ -13,7 +14,11 @@ const { values } = parseArgs({
   options: {
     requests: { type: "string", default: "1000000" },
     clients: { type: "string", default: "50" },
-    tests: { type: "string", default: "ping,set,get,incr,mset" },
+    tests: {
+      type: "string",
+      default:
+        "ping,set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,spop,hset,zadd,zpopmin,lrange_100,lrange_300,lrange_600",
+    },
     pipelines: { type: "string", default: "1,16" },
   },
 });

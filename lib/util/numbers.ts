@@ -140,3 +140,38 @@ function stripZeros(s: string): string {
   if (s.charCodeAt(end - 1) === 46) end--;
   return s.slice(0, end);
 }
+
+/** The longest prefix C's strtod converts: hex, decimal, inf/infinity, nan(...), after spaces. */
+const STRTOD_PREFIX =
+  /^[\t\n\v\f\r ]*([+-]?)(?:0x([0-9a-f]+\.?[0-9a-f]*|\.[0-9a-f]+)(?:p([+-]?[0-9]+))?|((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)|(inf(?:inity)?)|(nan(?:\([0-9a-z_]*\))?))/i;
+
+/** The smallest normal double: results below it (and not zero) underflow. */
+const DBL_MIN = 2.2250738585072014e-308;
+
+/**
+ * C's strtod on `s`: the value of its longest convertible prefix, how many
+ * characters that prefix takes (0 when nothing converts) and whether errno
+ * would be ERANGE (overflow to infinity or underflow below the normal range).
+ */
+export function strtod(s: string): { value: number; end: number; range: boolean } {
+  const match = STRTOD_PREFIX.exec(s);
+  if (match === null) return { value: 0, end: 0, range: false };
+  const [prefix, sign, hexDigits, binaryExponent, decimal, infinity] = match;
+  const negative = sign === "-";
+  let magnitude: number;
+  if (hexDigits !== undefined) {
+    const point = hexDigits.indexOf(".");
+    const fractionDigits = point === -1 ? 0 : hexDigits.length - point - 1;
+    const mantissa = Number(BigInt("0x0" + hexDigits.replace(".", "")));
+    magnitude = mantissa * 2 ** (Number(binaryExponent ?? 0) - 4 * fractionDigits);
+  } else if (decimal !== undefined) {
+    magnitude = Number(decimal);
+  } else {
+    magnitude = infinity !== undefined ? Infinity : NaN;
+  }
+  const finiteInput = hexDigits !== undefined || decimal !== undefined;
+  const nonZeroDigits = finiteInput && /[1-9a-f]/i.test((hexDigits ?? decimal).replace(/[ep].*$/i, ""));
+  const range = finiteInput &&
+    (magnitude === Infinity || (nonZeroDigits && magnitude < DBL_MIN));
+  return { value: negative ? -magnitude : magnitude, end: prefix.length, range };
+}

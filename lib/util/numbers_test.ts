@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addInt64, formatDouble, INT64_MAX_NUMBER, parseInt64, parseInteger } from "./numbers.ts";
+import { addInt64, formatDouble, INT64_MAX_NUMBER, parseInt64, parseInteger, strtod } from "./numbers.ts";
 import { mulberry32 } from "../../tests/prng.ts";
 
 // ---------------------------------------------------------------------------
@@ -531,4 +531,41 @@ Deno.test("addInt64 is exact over int64 and refuses overflow", () => {
     const actual = addInt64(String(a), b);
     assert.equal(actual === null ? null : BigInt(actual), fits ? sum : null, `${a} + ${b}`);
   }
+});
+
+// Expected values are glibc's strtod (value, end offset, errno == ERANGE).
+Deno.test("strtod converts the longest prefix C's strtod does and flags ERANGE", () => {
+  const cases: [string, number, number, boolean][] = [
+    ["1.5", 1.5, 3, false],
+    ["  -2e3", -2000, 6, false],
+    ["\t+.5", 0.5, 4, false],
+    ["1.", 1, 2, false],
+    ["12abc", 12, 2, false],
+    ["1e", 1, 1, false],
+    ["1e+", 1, 1, false],
+    ["0x1A", 26, 4, false],
+    ["0x1.8p1", 3, 7, false],
+    ["0x", 0, 1, false],
+    ["-inf", -Infinity, 4, false],
+    ["Infinity", Infinity, 8, false],
+    ["infin", Infinity, 3, false],
+    ["1e400", Infinity, 5, true],
+    ["-1e400", -Infinity, 6, true],
+    ["1e-400", 0, 6, true],
+    ["4e-320", 4e-320, 6, true],
+    ["0e-400", 0, 6, false],
+    ["", 0, 0, false],
+    [" ", 0, 0, false],
+    ["abc", 0, 0, false],
+    ["-", 0, 0, false],
+    ["0x.8", 0.5, 4, false],
+    ["2.2250738585072014e-308", 2.2250738585072014e-308, 23, false],
+    ["2.2250738585072011e-308", 2.225073858507201e-308, 23, true],
+  ];
+  for (const [text, value, end, range] of cases) {
+    assert.deepEqual(strtod(text), { value, end, range }, JSON.stringify(text));
+  }
+  const nan = strtod("nan(123)x");
+  assert.ok(Number.isNaN(nan.value));
+  assert.equal(nan.end, 8);
 });
