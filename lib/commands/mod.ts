@@ -10,6 +10,7 @@ import { connectionCommands } from "./connection.ts";
 import { hashCommands } from "./hashes.ts";
 import { infoCommands } from "./info.ts";
 import { keyCommands } from "./keys.ts";
+import { listCommands } from "./lists.ts";
 import { serverCommands } from "./server.ts";
 import { setCommands } from "./sets.ts";
 import { stringCommands } from "./strings.ts";
@@ -18,6 +19,7 @@ import type { CommandDefinition } from "./table.ts";
 export const commandDefinitions: CommandDefinition[] = [
   ...connectionCommands,
   ...stringCommands,
+  ...listCommands,
   ...hashCommands,
   ...setCommands,
   ...bitmapCommands,
