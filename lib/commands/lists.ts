@@ -303,10 +303,11 @@ function rpoplpush(client: Client, argv: string[]): void {
 
 /**
  * BLMOVE and BRPOPLPUSH: a move at once if the source has elements, else a
- * wait on the source. Propagated as LMOVE (with the caller's side words when
- * served at once, "left"/"right" when served later, as Redis 7.0 does) or as
- * RPOPLPUSH. A destination of another type answers the waiter WRONGTYPE and
- * ends its wait, leaving the element where it was.
+ * wait on the source. `effect(sides)` is what a move propagates, given the side
+ * words: LMOVE takes the caller's own when served at once and "left"/"right"
+ * when served later, as Redis 7.0 writes them; RPOPLPUSH has none. A
+ * destination of another type answers the waiter WRONGTYPE and ends its wait,
+ * leaving the element where it was.
  */
 function blockingMove(
   client: Client,
@@ -314,12 +315,11 @@ function blockingMove(
   fromLeft: boolean,
   toLeft: boolean,
   timeout: string,
+  effect: (sides: string[]) => string[],
 ): void {
   const deadline = parseTimeout(client, timeout);
   if (deadline === FAILED) return;
   const [, source, destination] = argv;
-  const effect = (sides: string[]) =>
-    argv.length === 4 ? ["RPOPLPUSH", source, destination] : ["LMOVE", source, destination, ...sides];
   const list = writeTyped(client, source, ListValue);
   if (list === FAILED) return;
   if (list !== undefined) {
@@ -344,11 +344,11 @@ function blmove(client: Client, argv: string[]): void {
   if (fromLeft === FAILED) return;
   const toLeft = sideArg(client, argv[4]);
   if (toLeft === FAILED) return;
-  blockingMove(client, argv, fromLeft, toLeft, argv[5]);
+  blockingMove(client, argv, fromLeft, toLeft, argv[5], (sides) => ["LMOVE", argv[1], argv[2], ...sides]);
 }
 
 function brpoplpush(client: Client, argv: string[]): void {
-  blockingMove(client, argv, false, true, argv[3]);
+  blockingMove(client, argv, false, true, argv[3], () => ["RPOPLPUSH", argv[1], argv[2]]);
 }
 
 function llen(client: Client, argv: string[]): void {
