@@ -13,6 +13,7 @@ import { keyCommands } from "./keys.ts";
 import { listCommands } from "./lists.ts";
 import { serverCommands } from "./server.ts";
 import { setCommands } from "./sets.ts";
+import { sortCommands } from "./sort.ts";
 import { stringCommands } from "./strings.ts";
 import type { CommandDefinition } from "./table.ts";
 
@@ -24,6 +25,7 @@ export const commandDefinitions: CommandDefinition[] = [
   ...setCommands,
   ...bitmapCommands,
   ...keyCommands,
+  ...sortCommands,
   ...serverCommands,
   ...infoCommands,
   ...commandCommands,
