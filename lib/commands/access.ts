@@ -127,3 +127,19 @@ export function integerArg(client: Client, text: string): number | typeof FAILED
   }
   return value;
 }
+
+/**
+ * An integer argument of at least `min`, or FAILED after replying `error` for
+ * anything else (Redis's getRangeLongFromObjectOrReply with its own message).
+ */
+export function integerAtLeastArg(
+  client: Client,
+  text: string,
+  min: number,
+  error: string,
+): number | typeof FAILED {
+  const n = parseInteger(text);
+  if (n !== null && n >= min) return n;
+  client.writer.error(error);
+  return FAILED;
+}

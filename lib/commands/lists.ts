@@ -14,7 +14,7 @@ import type { Client } from "../server/client.ts";
 import { parseTimeout } from "../server/blocking.ts";
 import { ListValue } from "../store/list.ts";
 import { INT64_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
-import { FAILED, integerArg, readTyped, writeTyped } from "./access.ts";
+import { FAILED, integerArg, integerAtLeastArg, readTyped, writeTyped } from "./access.ts";
 import { arityError, SYNTAX_ERROR } from "./errors.ts";
 import { type CommandDefinition, keysAfterNumkeys } from "./table.ts";
 
@@ -28,17 +28,6 @@ function createList(client: Client, key: string): ListValue {
   const list = new ListValue();
   client.db.set(key, list);
   return list;
-}
-
-/**
- * An integer argument of at least `min`, or FAILED after replying `error` for
- * anything else (Redis's getRangeLongFromObjectOrReply with its own message).
- */
-function boundedArg(client: Client, text: string, min: number, error: string): number | typeof FAILED {
-  const n = parseInteger(text);
-  if (n !== null && n >= min) return n;
-  client.writer.error(error);
-  return FAILED;
 }
 
 /** LEFT or RIGHT in any case: true for left (the head), or FAILED after a syntax error. */
@@ -98,7 +87,7 @@ function pop(left: boolean) {
     const hasCount = argv.length === 3;
     let count = 1;
     if (hasCount) {
-      const n = boundedArg(client, argv[2], 0, "ERR value is out of range, must be positive");
+      const n = integerAtLeastArg(client, argv[2], 0, "ERR value is out of range, must be positive");
       if (n === FAILED) return;
       count = n;
     }
@@ -217,7 +206,7 @@ function lmpop(blocking: boolean) {
   return (client: Client, argv: string[]): void => {
     const w = client.writer;
     const numkeysAt = blocking ? 2 : 1;
-    const numkeys = boundedArg(client, argv[numkeysAt], 1, "ERR numkeys should be greater than 0");
+    const numkeys = integerAtLeastArg(client, argv[numkeysAt], 1, "ERR numkeys should be greater than 0");
     if (numkeys === FAILED) return;
     const sideAt = numkeysAt + numkeys + 1;
     if (sideAt >= argv.length) {
@@ -232,7 +221,7 @@ function lmpop(blocking: boolean) {
         w.error(SYNTAX_ERROR);
         return;
       }
-      const n = boundedArg(client, argv[++i], 1, "ERR count should be greater than 0");
+      const n = integerAtLeastArg(client, argv[++i], 1, "ERR count should be greater than 0");
       if (n === FAILED) return;
       count = n;
     }
@@ -509,11 +498,11 @@ function lpos(client: Client, argv: string[]): void {
       }
       rank = n;
     } else if (option === "count") {
-      const n = boundedArg(client, text, 0, "ERR COUNT can't be negative");
+      const n = integerAtLeastArg(client, text, 0, "ERR COUNT can't be negative");
       if (n === FAILED) return;
       count = n;
     } else if (option === "maxlen") {
-      const n = boundedArg(client, text, 0, "ERR MAXLEN can't be negative");
+      const n = integerAtLeastArg(client, text, 0, "ERR MAXLEN can't be negative");
       if (n === FAILED) return;
       maxlen = n;
     } else {

@@ -9,7 +9,7 @@ import type { Client } from "../server/client.ts";
 import { SetValue } from "../store/set.ts";
 import { globMatch } from "../util/glob.ts";
 import { parseInt64, parseInteger } from "../util/numbers.ts";
-import { FAILED, readTyped, writeTyped } from "./access.ts";
+import { FAILED, integerAtLeastArg, readTyped, writeTyped } from "./access.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
 import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
 import { type CommandDefinition, keysAfterNumkeys } from "./table.ts";
@@ -117,12 +117,7 @@ function smove(client: Client, argv: string[]): void {
  * SRANDMEMBER's to ±LONG_MAX, so of int64 only the minimum is refused.
  */
 function countArg(client: Client, text: string, spop: boolean): number | typeof FAILED {
-  if (spop) {
-    const n = parseInteger(text);
-    if (n !== null && n >= 0) return n;
-    client.writer.error("ERR value is out of range, must be positive");
-    return FAILED;
-  }
+  if (spop) return integerAtLeastArg(client, text, 0, "ERR value is out of range, must be positive");
   const n = parseInt64(text);
   if (n === null) {
     client.writer.error("ERR value is not an integer or out of range");
