@@ -239,7 +239,7 @@ export async function startRedis(): Promise<{ port: number; stop: () => Promise<
  * only its success is compared.
  */
 function normalize(command: string[], reply: Reply): Reply {
-  const name = command[0].toUpperCase();
+  const name = command[0]?.toUpperCase();
   if (name === "HELLO" && reply !== null && typeof reply === "object" && "map" in reply) return "HELLO map";
   if (!Array.isArray(reply)) return reply;
   if (name === "KEYS") return [...reply].sort();
@@ -271,20 +271,31 @@ export function sameRepliesAsRedis(
   scripts: Record<string, string[][]>,
   options: StartOptions = {},
 ): (t: Deno.TestContext) => Promise<void> {
+  return compareWithRedis(
+    scripts,
+    runScript,
+    (command) => command.map((a) => JSON.stringify(a.slice(0, 40))).join(" "),
+    options,
+  );
+}
+
+/** Runs each script on both servers and compares what each of its entries produced. */
+function compareWithRedis<Entry, Result>(
+  scripts: Record<string, Entry[]>,
+  run: (port: number, script: Entry[]) => Promise<Result[]>,
+  describe: (entry: Entry, index: number) => string,
+  options: StartOptions = {},
+): (t: Deno.TestContext) => Promise<void> {
   return async (t) => {
     const redis = await startRedis();
     const redix = await startTestServer(options);
     try {
       for (const [name, script] of Object.entries(scripts)) {
         await t.step(name, async () => {
-          const expected = await runScript(redis.port, script);
-          const actual = await runScript(redix.port, script);
+          const expected = await run(redis.port, script);
+          const actual = await run(redix.port, script);
           for (let i = 0; i < script.length; i++) {
-            assert.deepEqual(
-              actual[i],
-              expected[i],
-              script[i].map((a) => JSON.stringify(a.slice(0, 40))).join(" "),
-            );
+            assert.deepEqual(actual[i], expected[i], describe(script[i], i));
           }
         });
       }
@@ -297,3 +308,42 @@ export function sameRepliesAsRedis(
 
 /** Whether redis-server is installed, for tests that compare with it. */
 export const HAVE_REDIS = await hasProgram("redis-server");
+
+/**
+ * One step of a script over several connections: which connection sends the
+ * command (none: only read), and how many replies and pushes to read from it.
+ */
+export type Step = [connection: number, command: string[], replies?: number];
+
+/** Runs steps over `connections` fresh connections (after FLUSHALL); the replies read at each step. */
+export async function runSteps(port: number, connections: number, steps: Step[]): Promise<Reply[][]> {
+  const conns = await Promise.all(Array.from({ length: connections }, () => RawConnection.open(port)));
+  try {
+    await conns[0].command("FLUSHALL");
+    const out: Reply[][] = [];
+    for (const [index, command, replies = 1] of steps) {
+      if (command.length !== 0) await conns[index].send(encodeCommand(command));
+      const got: Reply[] = [];
+      for (let i = 0; i < replies; i++) got.push(normalize(command, await conns[index].reply()));
+      out.push(got);
+    }
+    return out;
+  } finally {
+    for (const conn of conns) conn.close();
+  }
+}
+
+/**
+ * Like {@link sameRepliesAsRedis} for scripts of {@link Step}s over several
+ * connections, as pub/sub needs: every step reads the same replies from both.
+ */
+export function sameStepsAsRedis(
+  connections: number,
+  scripts: Record<string, Step[]>,
+): (t: Deno.TestContext) => Promise<void> {
+  return compareWithRedis(
+    scripts,
+    (port, steps) => runSteps(port, connections, steps),
+    ([connection, command], i) => `step ${i}: connection ${connection} ${command.join(" ")}`,
+  );
+}

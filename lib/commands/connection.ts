@@ -9,6 +9,7 @@ import { REDIS_VERSION } from "../version.ts";
 import { FAILED, int32Arg } from "./access.ts";
 import { arityError, DB_INDEX_OUT_OF_RANGE, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
+import { discardTransaction } from "./transactions.ts";
 
 /**
  * Replies to `<COMMAND> HELP` as Redis's addReplyHelp: a header line, the
@@ -121,8 +122,13 @@ function quit(client: Client): void {
   client.closeAfterReply = true;
 }
 
-/** RESET: back to a fresh connection's state (database 0, RESP2, no name). */
+/**
+ * RESET: back to a fresh connection's state (database 0, RESP2, no name, no
+ * transaction or watched keys, not a monitor).
+ */
 function reset(client: Client): void {
+  discardTransaction(client);
+  client.server.monitors.clients.delete(client);
   client.db = client.server.keyspace.dbs[0];
   client.writer.protocol = 2;
   client.name = "";
@@ -141,6 +147,17 @@ function select(client: Client, argv: string[]): void {
   client.writer.ok();
 }
 
+/** CLIENT LIST's flags in Redis's order (its getClientFlags), N for none. */
+function clientFlags(client: Client): string {
+  const server = client.server;
+  let flags = "";
+  if (server.monitors.clients.has(client)) flags += "O";
+  if (client.transaction.queued !== undefined) flags += "x";
+  if (client.blocked !== undefined) flags += "b";
+  if (client.transaction.dirty) flags += "d";
+  return flags === "" ? "N" : flags;
+}
+
 /** One CLIENT LIST line, with Redis 7's fields (and 7.2's lib-name/lib-ver). */
 export function describeClient(client: Client): string {
   const now = Date.now();
@@ -154,12 +171,12 @@ export function describeClient(client: Client): string {
     `name=${client.name}`,
     `age=${Math.floor((now - client.createdAt) / 1000)}`,
     `idle=${Math.floor((now - client.lastInteraction) / 1000)}`,
-    "flags=N",
+    `flags=${clientFlags(client)}`,
     `db=${client.dbIndex}`,
     "sub=0",
     "psub=0",
     "ssub=0",
-    "multi=-1",
+    `multi=${client.transaction.queued?.length ?? -1}`,
     `qbuf=${qbuf}`,
     `qbuf-free=${client.decoder.capacity - qbuf}`,
     "argv-mem=0",

@@ -11,10 +11,12 @@ import { hashCommands } from "./hashes.ts";
 import { infoCommands } from "./info.ts";
 import { keyCommands } from "./keys.ts";
 import { listCommands } from "./lists.ts";
+import { monitorCommands } from "./monitor.ts";
 import { serverCommands } from "./server.ts";
 import { setCommands } from "./sets.ts";
 import { sortCommands } from "./sort.ts";
 import { stringCommands } from "./strings.ts";
+import { transactionCommands } from "./transactions.ts";
 import type { CommandDefinition } from "./table.ts";
 
 export const commandDefinitions: CommandDefinition[] = [
@@ -26,7 +28,9 @@ export const commandDefinitions: CommandDefinition[] = [
   ...bitmapCommands,
   ...keyCommands,
   ...sortCommands,
+  ...transactionCommands,
   ...serverCommands,
+  ...monitorCommands,
   ...infoCommands,
   ...commandCommands,
 ];

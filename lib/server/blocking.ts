@@ -77,7 +77,10 @@ export class BlockingRegistry {
     return this.ready.length !== 0;
   }
 
-  /** Parks `client` until one of `keys` can serve it or `deadline` passes. */
+  /**
+   * Parks `client` until one of `keys` can serve it or `deadline` passes; a
+   * client that may not block (inside EXEC) times out at once.
+   */
   block(
     client: Client,
     keys: readonly string[],
@@ -85,6 +88,10 @@ export class BlockingRegistry {
     serve: ServeBlocked,
     onTimeout: (client: Client) => void,
   ): void {
+    if (!client.canBlock) {
+      onTimeout(client);
+      return;
+    }
     const db = client.db;
     let byKey = this.queues.get(db);
     if (byKey === undefined) {

@@ -11,6 +11,7 @@ import type { Database } from "../store/database.ts";
 import type { Command } from "../commands/table.ts";
 import type { BlockedState } from "./blocking.ts";
 import type { RedixServer } from "./server.ts";
+import { TransactionState } from "./transaction.ts";
 
 /**
  * Once this much output is waiting, it is sent before more commands are run.
@@ -48,6 +49,8 @@ export class Client {
   private idle = false;
   /** Set while a blocking command waits; see lib/server/blocking.ts. */
   blocked: BlockedState | undefined;
+  /** MULTI's queue and the WATCHed keys; see lib/server/transaction.ts. */
+  readonly transaction = new TransactionState();
   /** A read started while blocked and not yet consumed, into {@link blockedReadBuffer}. */
   private readWhileBlocked: Promise<number | null> | undefined;
   private blockedReadBuffer: Uint8Array | undefined;
@@ -72,6 +75,14 @@ export class Client {
 
   get protocol(): 2 | 3 {
     return this.writer.protocol;
+  }
+
+  /**
+   * Whether a blocking command may wait: not inside EXEC, which owes one reply
+   * per command now (there it acts as its non-blocking form, as in Redis).
+   */
+  get canBlock(): boolean {
+    return !this.transaction.executing;
   }
 
   /** Which database is selected, by number. */

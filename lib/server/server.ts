@@ -16,6 +16,10 @@ import { REDIS_VERSION, REDIX_VERSION } from "../version.ts";
 import { BlockingRegistry } from "./blocking.ts";
 import { Client } from "./client.ts";
 import { arityError, unknownCommandError, unknownSubcommandError } from "../commands/errors.ts";
+import { queueInMulti, rejectCommand } from "../commands/transactions.ts";
+import type { Command } from "../commands/table.ts";
+import { Monitors } from "./monitor.ts";
+import { WatchRegistry } from "./transaction.ts";
 
 export interface Stats {
   startTime: number;
@@ -67,6 +71,8 @@ export class RedixServer {
   readonly keyspace: Keyspace;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
+  readonly watches: WatchRegistry;
+  readonly monitors = new Monitors();
   stats = newStats();
   /** Changes since the last save (INFO's rdb_changes_since_last_save). */
   dirty = 0;
@@ -79,6 +85,8 @@ export class RedixServer {
   private cronTimer: ReturnType<typeof setInterval> | undefined;
   private propagationListeners: PropagationListener[] = [];
   private modifiedKeysListeners: ModifiedKeysListener[] = [];
+  /** Writes held back while EXEC runs, see {@link propagateAsOne}. */
+  private heldPropagation: { db: Database; argv: readonly string[] }[] | undefined;
   private opsSample = { time: Date.now(), commands: 0 };
   private shutdownPromise: Promise<void> | undefined;
   private resolveClosed!: () => void;
@@ -86,6 +94,7 @@ export class RedixServer {
   readonly closed = new Promise<void>((resolve) => this.resolveClosed = resolve);
 
   constructor(readonly config: Config = new Config()) {
+    this.watches = new WatchRegistry((listener) => this.onModifiedKeys(listener));
     this.keyspace = new Keyspace(config.getNumber("databases"), {
       keyExpired: (db, key) => {
         this.stats.expiredKeys++;
@@ -182,35 +191,52 @@ export class RedixServer {
 
   unregister(client: Client): void {
     this.blocking.unblock(client);
+    this.watches.unwatchAll(client);
+    this.monitors.clients.delete(client);
     this.clients.delete(client.id);
   }
 
   /**
    * Runs one command for a client: resolves it (and its subcommand) in the table,
-   * checks arity with Redis's errors, then calls its handler.
+   * checks arity and where it may run with Redis's errors, queues it inside
+   * MULTI, else calls it; then serves the blocked clients its writes woke.
    */
   execute(client: Client, argv: string[]): void {
     const found = this.table.lookup(argv[0]);
-    if (found === undefined) {
-      client.writer.error(unknownCommandError(argv));
+    const command = found?.subcommands !== undefined && argv.length >= 2
+      ? found.subcommands.get(argv[1].toLowerCase())
+      : found;
+    // As in Redis, CLIENT LIST's cmd shows a command even when it is then refused.
+    client.lastCommand = command;
+    if (command === undefined) {
+      const error = found === undefined ? unknownCommandError(argv) : unknownSubcommandError(argv);
+      rejectCommand(client, argv, undefined, error);
       return;
-    }
-    let command = found;
-    if (found.subcommands !== undefined && argv.length >= 2) {
-      const sub = found.subcommands.get(argv[1].toLowerCase());
-      if (sub === undefined) {
-        client.writer.error(unknownSubcommandError(argv));
-        return;
-      }
-      command = sub;
     }
     const arity = command.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
-      client.writer.error(arityError(command.name));
+      rejectCommand(client, argv, command, arityError(command.name));
       return;
     }
+    if (client.transaction.queued !== undefined && command.flags.has("no_multi")) {
+      rejectCommand(client, argv, command, "ERR Command not allowed inside a transaction");
+      return;
+    }
+    if (this.monitors.clients.has(client) && !Monitors.mayRun(command)) {
+      rejectCommand(client, argv, command, "ERR Replica can't interact with the keyspace");
+      return;
+    }
+    if (queueInMulti(client, command, argv)) return;
+    this.call(client, command, argv);
+    if (this.blocking.hasReady) this.blocking.serveReady();
+  }
+
+  /**
+   * Runs a resolved and checked command: the handler, then the monitors. EXEC
+   * calls this for each queued command.
+   */
+  call(client: Client, command: Command, argv: string[]): void {
     this.stats.commandsProcessed++;
-    client.lastCommand = command;
     const replyStart = client.writer.length;
     try {
       command.handler!(client, argv);
@@ -222,7 +248,7 @@ export class RedixServer {
       this.log.warning(`Command ${command.name} failed: ${error instanceof Error ? error.stack : error}`);
       client.writer.error(`ERR internal error while running '${command.name}': ${error}`);
     }
-    if (this.blocking.hasReady) this.blocking.serveReady();
+    if (this.monitors.clients.size !== 0 && Monitors.shows(command)) this.monitors.feed(client, argv);
   }
 
   /**
@@ -231,8 +257,32 @@ export class RedixServer {
    */
   propagate(db: Database, argv: readonly string[]): void {
     this.dirty++;
-    for (const listener of this.propagationListeners) listener(db.index, argv);
+    if (this.heldPropagation !== undefined) this.heldPropagation.push({ db, argv });
+    else for (const listener of this.propagationListeners) listener(db.index, argv);
     if (this.modifiedKeysListeners.length !== 0) this.signalModifiedKeys(db, argv);
+  }
+
+  /**
+   * Runs `body` (EXEC's commands) holding back what it propagates, then sends
+   * it as one unit, wrapped in MULTI ... EXEC when it is more than one write,
+   * as Redis 7.0's propagatePendingCommands: a replica or the AOF never sees
+   * half a transaction, and a transaction that wrote nothing sends nothing.
+   */
+  propagateAsOne(body: () => void): void {
+    const held: { db: Database; argv: readonly string[] }[] = [];
+    this.heldPropagation = held;
+    try {
+      body();
+    } finally {
+      this.heldPropagation = undefined;
+    }
+    const emit = (db: Database, argv: readonly string[]) => {
+      for (const listener of this.propagationListeners) listener(db.index, argv);
+    };
+    const wrap = held.length > 1;
+    if (wrap) emit(held[0].db, ["MULTI"]);
+    for (const { db, argv } of held) emit(db, argv);
+    if (wrap) emit(held[held.length - 1].db, ["EXEC"]);
   }
 
   onModifiedKeys(listener: ModifiedKeysListener): void {
