@@ -15,6 +15,7 @@ import { monitorCommands } from "./monitor.ts";
 import { serverCommands } from "./server.ts";
 import { setCommands } from "./sets.ts";
 import { sortCommands } from "./sort.ts";
+import { sortedSetCommands } from "./sorted_sets.ts";
 import { stringCommands } from "./strings.ts";
 import { transactionCommands } from "./transactions.ts";
 import type { CommandDefinition } from "./table.ts";
@@ -25,6 +26,7 @@ export const commandDefinitions: CommandDefinition[] = [
   ...listCommands,
   ...hashCommands,
   ...setCommands,
+  ...sortedSetCommands,
   ...bitmapCommands,
   ...keyCommands,
   ...sortCommands,
