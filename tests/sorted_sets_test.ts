@@ -592,6 +592,17 @@ const SCRIPTS: Record<string, string[][]> = {
     ["BZMPOP", "0", "1", "a", "FOO"],
     ["BZMPOP", "x", "1", "a", "MIN", "COUNT", "0"],
     ["BZMPOP", "0", "1", "a", "MIN", "COUNT", "-1"],
+    ["MULTI"],
+    ["BZPOPMIN", "missing", "0"],
+    ["BZMPOP", "0", "1", "missing", "MIN"],
+    ["ZADD", "missing", "1", "x"],
+    ["BZPOPMAX", "missing", "0"],
+    ["EXEC"],
+    ["HELLO", "3"],
+    ["MULTI"],
+    ["BZPOPMIN", "missing", "0"],
+    ["BZMPOP", "0", "1", "missing", "MIN"],
+    ["EXEC"],
   ],
 };
 
