@@ -707,6 +707,7 @@ const EFFECTIVE = new Set([
   "hash-max-listpack-entries",
   "hash-max-listpack-value",
   "set-max-intset-entries",
+  "client-output-buffer-limit",
 ]);
 
 function param(

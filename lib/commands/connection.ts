@@ -26,10 +26,20 @@ export function helpReply(w: ReplyWriter, command: string, lines: string[]): voi
   for (const line of all) w.simple(line);
 }
 
+/** A subscribed RESP2 client gets its pong as a message-shaped array, as in Redis. */
 function ping(client: Client, argv: string[]): void {
-  if (argv.length > 2) client.writer.error(arityError("ping"));
-  else if (argv.length === 2) client.writer.bulk(argv[1]);
-  else client.writer.simple("PONG");
+  const w = client.writer;
+  if (argv.length > 2) {
+    w.error(arityError("ping"));
+  } else if (client.protocol === 2 && client.server.pubsub.isSubscribed(client)) {
+    w.array(2);
+    w.bulk("pong");
+    w.bulk(argv[1] ?? "");
+  } else if (argv.length === 2) {
+    w.bulk(argv[1]);
+  } else {
+    w.simple("PONG");
+  }
 }
 
 function echo(client: Client, argv: string[]): void {
@@ -124,9 +134,10 @@ function quit(client: Client): void {
 
 /**
  * RESET: back to a fresh connection's state (database 0, RESP2, no name, no
- * transaction or watched keys, not a monitor).
+ * subscriptions, no transaction or watched keys, not a monitor).
  */
 function reset(client: Client): void {
+  client.server.pubsub.removeClient(client);
   discardTransaction(client);
   client.server.monitors.clients.delete(client);
   client.db = client.server.keyspace.dbs[0];
@@ -152,6 +163,7 @@ function clientFlags(client: Client): string {
   const server = client.server;
   let flags = "";
   if (server.monitors.clients.has(client)) flags += "O";
+  if (server.pubsub.isSubscribed(client)) flags += "P";
   if (client.transaction.queued !== undefined) flags += "x";
   if (client.blocked !== undefined) flags += "b";
   if (client.transaction.dirty) flags += "d";
@@ -162,6 +174,7 @@ function clientFlags(client: Client): string {
 export function describeClient(client: Client): string {
   const now = Date.now();
   const qbuf = client.decoder.buffered;
+  const pubsub = client.server.pubsub;
   const fields = [
     `id=${client.id}`,
     `addr=${client.addr}`,
@@ -173,9 +186,9 @@ export function describeClient(client: Client): string {
     `idle=${Math.floor((now - client.lastInteraction) / 1000)}`,
     `flags=${clientFlags(client)}`,
     `db=${client.dbIndex}`,
-    "sub=0",
-    "psub=0",
-    "ssub=0",
+    `sub=${pubsub.subscriptionsOf(client, "channel").size}`,
+    `psub=${pubsub.subscriptionsOf(client, "pattern").size}`,
+    `ssub=${pubsub.subscriptionsOf(client, "shard").size}`,
     `multi=${client.transaction.queued?.length ?? -1}`,
     `qbuf=${qbuf}`,
     `qbuf-free=${client.decoder.capacity - qbuf}`,
@@ -231,16 +244,15 @@ function clientInfo(client: Client): void {
 
 function clientList(client: Client, argv: string[]): void {
   let ids: Set<number> | undefined;
+  let type: string | undefined;
   for (let j = 2; j < argv.length; j++) {
     const option = argv[j].toUpperCase();
     if (option === "TYPE" && j + 1 < argv.length) {
-      const type = argv[++j].toLowerCase();
+      type = argv[++j].toLowerCase();
       if (!["normal", "master", "replica", "slave", "pubsub"].includes(type)) {
         client.writer.error(`ERR Unknown client type '${argv[j]}'`);
         return;
       }
-      // Every client is a normal one until replication and pub/sub exist.
-      if (type !== "normal") ids = new Set();
     } else if (option === "ID" && j + 1 < argv.length) {
       ids = new Set();
       for (j++; j < argv.length; j++) {
@@ -257,8 +269,13 @@ function clientList(client: Client, argv: string[]): void {
     }
   }
   let text = "";
+  const pubsub = client.server.pubsub;
   for (const other of client.server.clients.values()) {
-    if (ids === undefined || ids.has(other.id)) text += describeClient(other) + "\n";
+    // Until replication exists a client is a subscriber or a normal one.
+    const otherType = pubsub.isSubscribed(other) ? "pubsub" : "normal";
+    if ((ids === undefined || ids.has(other.id)) && (type === undefined || type === otherType)) {
+      text += describeClient(other) + "\n";
+    }
   }
   client.writer.verbatim(text);
 }

@@ -138,8 +138,9 @@ const SECTIONS: Record<string, Section> = {
       ["evicted_keys", 0],
       ["keyspace_hits", stats.keyspaceHits],
       ["keyspace_misses", stats.keyspaceMisses],
-      ["pubsub_channels", 0],
-      ["pubsub_patterns", 0],
+      ["pubsub_channels", server.pubsub.activeCount("channel")],
+      ["pubsub_patterns", server.pubsub.activeCount("pattern")],
+      ["pubsubshard_channels", server.pubsub.activeCount("shard")],
       ["latest_fork_usec", 0],
       ["total_forks", 0],
     ];

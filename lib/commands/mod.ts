@@ -12,6 +12,7 @@ import { infoCommands } from "./info.ts";
 import { keyCommands } from "./keys.ts";
 import { listCommands } from "./lists.ts";
 import { monitorCommands } from "./monitor.ts";
+import { pubsubCommands } from "./pubsub.ts";
 import { serverCommands } from "./server.ts";
 import { setCommands } from "./sets.ts";
 import { sortCommands } from "./sort.ts";
@@ -29,6 +30,7 @@ export const commandDefinitions: CommandDefinition[] = [
   ...sortedSetCommands,
   ...bitmapCommands,
   ...keyCommands,
+  ...pubsubCommands,
   ...sortCommands,
   ...transactionCommands,
   ...serverCommands,

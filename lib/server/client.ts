@@ -56,6 +56,8 @@ export class Client {
   private blockedReadBuffer: Uint8Array | undefined;
   /** The sending loop in progress, if any (see {@link flush}). */
   private flushing: Promise<void> | undefined;
+  /** Bytes taken from the writer by the sending loop and not yet written to the socket. */
+  private inFlight = 0;
   /** Resolves when the connection loop has ended. */
   readonly done: Promise<void>;
 
@@ -201,14 +203,24 @@ export class Client {
 
   private async send(): Promise<void> {
     const writer = this.writer;
-    while (writer.length !== 0) {
-      const data = writer.take();
-      let sent = 0;
-      while (sent < data.length) {
-        sent += await this.conn.write(data.subarray(sent));
+    try {
+      while (writer.length !== 0) {
+        const data = writer.take();
+        let sent = 0;
+        while (sent < data.length) {
+          this.inFlight = data.length - sent;
+          sent += await this.conn.write(data.subarray(sent));
+        }
+        this.server.stats.netOutputBytes += data.length;
       }
-      this.server.stats.netOutputBytes += data.length;
+    } finally {
+      this.inFlight = 0;
     }
+  }
+
+  /** Output not yet written to the socket, for client-output-buffer-limit. */
+  get unsentOutput(): number {
+    return this.writer.length + this.inFlight;
   }
 
   /**

@@ -15,6 +15,8 @@ import { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION, REDIX_VERSION } from "../version.ts";
 import { BlockingRegistry } from "./blocking.ts";
 import { Client } from "./client.ts";
+import { OutputLimits } from "./output_limit.ts";
+import { allowedWhileSubscribed, PubSub } from "./pubsub.ts";
 import { arityError, unknownCommandError, unknownSubcommandError } from "../commands/errors.ts";
 import { queueInMulti, rejectCommand } from "../commands/transactions.ts";
 import type { Command } from "../commands/table.ts";
@@ -73,6 +75,7 @@ export class RedixServer {
   readonly blocking = new BlockingRegistry();
   readonly watches: WatchRegistry;
   readonly monitors = new Monitors();
+  readonly pubsub: PubSub;
   stats = newStats();
   /** Changes since the last save (INFO's rdb_changes_since_last_save). */
   dirty = 0;
@@ -95,6 +98,7 @@ export class RedixServer {
 
   constructor(readonly config: Config = new Config()) {
     this.watches = new WatchRegistry((listener) => this.onModifiedKeys(listener));
+    this.pubsub = new PubSub(new OutputLimits(config));
     this.keyspace = new Keyspace(config.getNumber("databases"), {
       keyExpired: (db, key) => {
         this.stats.expiredKeys++;
@@ -193,6 +197,7 @@ export class RedixServer {
     this.blocking.unblock(client);
     this.watches.unwatchAll(client);
     this.monitors.clients.delete(client);
+    this.pubsub.removeClient(client);
     this.clients.delete(client.id);
   }
 
@@ -220,6 +225,16 @@ export class RedixServer {
     }
     if (client.transaction.queued !== undefined && command.flags.has("no_multi")) {
       rejectCommand(client, argv, command, "ERR Command not allowed inside a transaction");
+      return;
+    }
+    if (client.protocol === 2 && this.pubsub.isSubscribed(client) && !allowedWhileSubscribed(command)) {
+      rejectCommand(
+        client,
+        argv,
+        command,
+        `ERR Can't execute '${command.name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET ` +
+          "are allowed in this context",
+      );
       return;
     }
     if (this.monitors.clients.has(client) && !Monitors.mayRun(command)) {
