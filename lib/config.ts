@@ -707,6 +707,8 @@ const EFFECTIVE = new Set([
   "hash-max-listpack-entries",
   "hash-max-listpack-value",
   "set-max-intset-entries",
+  "zset-max-listpack-entries",
+  "zset-max-listpack-value",
   "client-output-buffer-limit",
 ]);
 

@@ -22,7 +22,9 @@ Deno.test("commands pipelined behind a blocking one run after it is served, in o
   await withServer(async ({ port, server }) => {
     const waiter = await RawConnection.open(port);
     const pusher = await RawConnection.open(port);
-    await waiter.send(encodeCommand(["BLPOP", "q", "0"]) + encodeCommand(["PING"]) + encodeCommand(["LLEN", "q"]));
+    await waiter.send(
+      encodeCommand(["BLPOP", "q", "0"]) + encodeCommand(["PING"]) + encodeCommand(["LLEN", "q"]),
+    );
     await waitFor(blockedClients(server), "the BLPOP to block");
     assert.equal(await infoField(pusher, "blocked_clients"), "1");
     // Sent while blocked: read and held, not run.

@@ -87,6 +87,24 @@ const SCRIPTS: Record<string, string[][]> = {
     ["SORT", "t", "BY", "nosort", "STORE", "tsorted"],
     ["LRANGE", "tsorted", "0", "-1"],
   ],
+  "sorted sets: score order kept without sorting, LIMIT and DESC on it, encoding converted": [
+    ["ZADD", "z", "3", "c", "1", "a", "2", "b", "4", "10", "5", "9"],
+    ["OBJECT", "ENCODING", "z"],
+    ["SORT_RO", "z", "BY", "nosort"],
+    ["OBJECT", "ENCODING", "z"],
+    ["SORT", "z", "BY", "nosort", "DESC"],
+    ["SORT", "z", "BY", "nosort", "LIMIT", "1", "3"],
+    ["SORT", "z", "BY", "nosort", "DESC", "LIMIT", "1", "3"],
+    ["SORT", "z", "BY", "nosort", "DESC", "LIMIT", "4", "10"],
+    ["SORT", "z", "BY", "nosort", "LIMIT", "9", "1"],
+    ["SORT", "z", "ALPHA"],
+    ["SORT", "z", "ALPHA", "DESC", "LIMIT", "0", "2"],
+    ["SORT", "z"],
+    ["ZADD", "nums", "1", "30", "2", "10", "3", "20"],
+    ["SORT", "nums"],
+    ["SORT", "nums", "BY", "nosort", "STORE", "out"],
+    ["LRANGE", "out", "0", "-1"],
+  ],
   "STORE: a list replaces the destination, an empty result deletes it": [
     ["RPUSH", "src", "3", "1", "2"],
     ["SET", "dst", "string"],
@@ -123,7 +141,21 @@ const SCRIPTS: Record<string, string[][]> = {
     ["SORT", "str", "FOO"],
     ["SORT"],
     ["SORT_RO"],
-    ["COMMAND", "GETKEYS", "SORT", "a", "BY", "store", "GET", "store", "LIMIT", "store", "store", "STORE", "d"],
+    [
+      "COMMAND",
+      "GETKEYS",
+      "SORT",
+      "a",
+      "BY",
+      "store",
+      "GET",
+      "store",
+      "LIMIT",
+      "store",
+      "store",
+      "STORE",
+      "d",
+    ],
     ["COMMAND", "GETKEYS", "SORT", "a", "STORE", "d1", "STORE", "d2"],
     ["COMMAND", "GETKEYS", "SORT", "a", "STORE"],
     ["COMMAND", "GETKEYS", "SORT_RO", "a", "STORE", "d"],
@@ -172,10 +204,13 @@ Deno.test("node-redis sorts by hash fields and gets values", async () => {
       await client.sort("users", { BY: "user:*->age", GET: ["#", "user:*->name"], DIRECTION: "DESC" }),
       ["3", "bob", "1", "carol", "2", "alice"],
     );
-    assert.deepEqual(await client.sortRo("users", { BY: "user:*->name", ALPHA: true, LIMIT: { offset: 0, count: 2 } }), [
-      "2",
-      "3",
-    ]);
+    assert.deepEqual(
+      await client.sortRo("users", { BY: "user:*->name", ALPHA: true, LIMIT: { offset: 0, count: 2 } }),
+      [
+        "2",
+        "3",
+      ],
+    );
     await client.quit();
   });
 });

@@ -9,6 +9,7 @@ import type { Client } from "../server/client.ts";
 import { HashValue } from "../store/hash.ts";
 import { ListValue } from "../store/list.ts";
 import { SetValue } from "../store/set.ts";
+import { SortedSetValue } from "../store/zset.ts";
 import { strtod } from "../util/numbers.ts";
 import { FAILED, integerArg, isString, readValue } from "./access.ts";
 import { SYNTAX_ERROR, WRONGTYPE } from "./errors.ts";
@@ -79,7 +80,8 @@ function lookupByPattern(client: Client, pattern: string, element: string): stri
   if (star === -1) return undefined;
   const arrow = pattern.indexOf("->", star + 1);
   const field = arrow !== -1 && arrow + 2 < pattern.length ? pattern.slice(arrow + 2) : undefined;
-  const key = pattern.slice(0, star) + element + pattern.slice(star + 1, field === undefined ? undefined : arrow);
+  const key = pattern.slice(0, star) + element +
+    pattern.slice(star + 1, field === undefined ? undefined : arrow);
   const value = readValue(client, key);
   if (value === undefined) return undefined;
   if (field !== undefined) return value instanceof HashValue ? value.get(field) : undefined;
@@ -109,17 +111,30 @@ interface SortItem {
 }
 
 /**
- * The elements to sort, in the source's own order. A list or sorted set that is
- * not going to be sorted yields just the LIMIT window (`from` .. `to`, counted
- * from the end when descending), as Redis does.
+ * The elements to sort, in the source's own order (a sorted set's by score,
+ * where Redis takes its hash table's order: only ties under ALPHA with BY can
+ * tell). A list or sorted set that is not going to be sorted yields just the
+ * LIMIT window (`from` .. `to`, counted from the end when descending), as
+ * Redis does.
  */
 function loadElements(
-  value: ListValue | SetValue | undefined,
+  value: Sortable | undefined,
   window: { from: number; to: number; desc: boolean } | undefined,
 ): string[] {
   if (value === undefined) return [];
   // A copy: the set may hand out its cached member list, and sorting is in place.
   if (value instanceof SetValue) return [...value.members()];
+  if (value instanceof SortedSetValue) {
+    const members: string[] = [];
+    if (window === undefined) {
+      for (const [member] of value.entries()) members.push(member);
+    } else if (window.to >= window.from) {
+      const last = value.size - 1;
+      const [from, to] = window.desc ? [last - window.to, last - window.from] : [window.from, window.to];
+      value.visitRanks(from, to, window.desc, (member) => members.push(member));
+    }
+    return members;
+  }
   if (window === undefined) return value.range(0, value.size - 1);
   if (window.to < window.from) return [];
   if (!window.desc) return value.range(window.from, window.to);
@@ -127,15 +142,23 @@ function loadElements(
   return value.range(last - window.to, last - window.from).reverse();
 }
 
+type Sortable = ListValue | SetValue | SortedSetValue;
+
+function isSortable(value: unknown): value is Sortable {
+  return value instanceof ListValue || value instanceof SetValue || value instanceof SortedSetValue;
+}
+
 function sortCommand(readonly: boolean) {
   return (client: Client, argv: string[]): void => {
     const options = parseOptions(client, argv, readonly);
     if (options === FAILED) return;
     const source = readValue(client, argv[1]);
-    if (source !== undefined && !(source instanceof ListValue || source instanceof SetValue)) {
+    if (source !== undefined && !isSortable(source)) {
       client.writer.error(WRONGTYPE);
       return;
     }
+    // Redis converts a listpack sorted set it sorts, and OBJECT ENCODING shows it.
+    if (source instanceof SortedSetValue) source.convertToSkiplist();
     let { alpha, by } = options;
     let sorting = by === undefined || by.includes("*");
     // A set has no order of its own: what is stored must not depend on it.

@@ -98,6 +98,11 @@ export class SortedSetValue implements Collection {
     return this.listpack ? "listpack" : "skiplist";
   }
 
+  /** Redis's encoding becomes a skip list for good, as SORT makes it (zsetConvert). */
+  convertToSkiplist(): void {
+    this.listpack = false;
+  }
+
   /** Whether Redis would hold this set in a listpack (ZSCAN whole, ZRANDMEMBER in order). */
   get isListpack(): boolean {
     return this.listpack;
