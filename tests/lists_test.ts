@@ -424,6 +424,13 @@ const BYTE_EXACT: string[][] = [
   ["LTRIM", "missing", "0", "1"],
   ["LINSERT", "missing", "BEFORE", "a", "b"],
   ["LSET", "missing", "0", "x"],
+  // Inside MULTI nothing blocks; BLMOVE and BRPOPLPUSH then answer a null bulk, not their timeout's null array.
+  ["MULTI"],
+  ["BLMOVE", "missing", "d", "LEFT", "RIGHT", "0"],
+  ["BRPOPLPUSH", "missing", "d", "0"],
+  ["BLPOP", "missing", "0"],
+  ["BLMPOP", "0", "1", "missing", "LEFT"],
+  ["EXEC"],
 ];
 
 Deno.test({

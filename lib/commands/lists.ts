@@ -325,7 +325,9 @@ function blockingMove(
     }
     return true;
   };
-  client.server.blocking.block(client, [source], deadline, serve, timedOut);
+  // Inside MULTI Redis answers a null bulk here, though a timeout is a null array.
+  if (!client.canBlock) client.writer.null();
+  else client.server.blocking.block(client, [source], deadline, serve, timedOut);
 }
 
 function blmove(client: Client, argv: string[]): void {
