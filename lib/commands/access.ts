@@ -8,8 +8,8 @@ import type { Client } from "../server/client.ts";
 import type { RedisValue } from "../store/database.ts";
 import { RawString, type StringValue } from "../store/raw_string.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
-import { parseInteger } from "../util/numbers.ts";
-import { NOT_INTEGER, WRONGTYPE } from "./errors.ts";
+import { INT64_MAX, parseInt64, parseInteger } from "../util/numbers.ts";
+import { NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE } from "./errors.ts";
 
 /** Signals that a helper already replied with an error. */
 export const FAILED = Symbol("failed");
@@ -142,4 +142,37 @@ export function integerAtLeastArg(
   if (n !== null && n >= min) return n;
   client.writer.error(error);
   return FAILED;
+}
+
+/**
+ * HRANDFIELD's and ZRANDMEMBER's `count [option]`, checked in Redis's order:
+ * the count's range (C's long), the option word, then the halved range the
+ * option needs so that twice the count (the RESP2 reply length) cannot
+ * overflow. FAILED after replying the error.
+ */
+export function randomCountArgs(
+  client: Client,
+  argv: string[],
+  option: string,
+): { count: number; withOption: boolean } | typeof FAILED {
+  const w = client.writer;
+  const count = parseInt64(argv[2]);
+  if (count === null) {
+    w.error(NOT_INTEGER);
+    return FAILED;
+  }
+  if (count < -INT64_MAX) {
+    w.error(`ERR value is out of range, value must between ${-INT64_MAX} and ${INT64_MAX}`);
+    return FAILED;
+  }
+  const withOption = argv.length === 4;
+  if (argv.length > 4 || (withOption && argv[3].toLowerCase() !== option)) {
+    w.error(SYNTAX_ERROR);
+    return FAILED;
+  }
+  if (withOption && (count < -INT64_MAX / 2n || count > INT64_MAX / 2n)) {
+    w.error("ERR value is out of range");
+    return FAILED;
+  }
+  return { count: Number(count), withOption };
 }

@@ -9,14 +9,11 @@ import type { Client } from "../server/client.ts";
 import { HashValue } from "../store/hash.ts";
 import { globMatch } from "../util/glob.ts";
 import { addLongDouble, formatLongDouble, LONG_DOUBLE_ZERO, parseLongDouble } from "../util/long_double.ts";
-import { addInt64, INT64_MAX, parseInt64, parseInteger } from "../util/numbers.ts";
-import { FAILED, integerArg, readTyped, writeTyped } from "./access.ts";
-import { arityError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
+import { addInt64, parseInt64, parseInteger } from "../util/numbers.ts";
+import { FAILED, integerArg, randomCountArgs, readTyped, writeTyped } from "./access.ts";
+import { arityError } from "./errors.ts";
 import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
 import type { CommandDefinition } from "./table.ts";
-
-/** C's LONG_MAX, which bounds HRANDFIELD's count; a bigint, to compare counts exactly. */
-const LONG_MAX = INT64_MAX;
 
 /**
  * A new hash stored at `key`, for a command about to write a field into it
@@ -198,27 +195,9 @@ function hrandfield(client: Client, argv: string[]): void {
     if (hash !== FAILED) w.bulkOrNull(hash?.randomField());
     return;
   }
-  // Checked in Redis's order: the count's range, the option, then the tighter range WITHVALUES needs.
-  const exactCount = parseInt64(argv[2]);
-  if (exactCount === null) {
-    w.error(NOT_INTEGER);
-    return;
-  }
-  if (exactCount < -LONG_MAX) {
-    w.error(`ERR value is out of range, value must between ${-LONG_MAX} and ${LONG_MAX}`);
-    return;
-  }
-  const withValues = argv.length === 4;
-  if (argv.length > 4 || (withValues && argv[3].toLowerCase() !== "withvalues")) {
-    w.error(SYNTAX_ERROR);
-    return;
-  }
-  // Half the range, so that twice the count (the RESP2 reply length) cannot overflow.
-  if (withValues && (exactCount < -LONG_MAX / 2n || exactCount > LONG_MAX / 2n)) {
-    w.error("ERR value is out of range");
-    return;
-  }
-  const count = Number(exactCount);
+  const args = randomCountArgs(client, argv, "withvalues");
+  if (args === FAILED) return;
+  const { count, withOption: withValues } = args;
   const hash = readTyped(client, argv[1], HashValue);
   if (hash === FAILED) return;
   if (hash === undefined || count === 0) {

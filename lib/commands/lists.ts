@@ -13,7 +13,7 @@
 import type { Client } from "../server/client.ts";
 import { parseTimeout } from "../server/blocking.ts";
 import { ListValue } from "../store/list.ts";
-import { INT64_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
+import { INT64_MIN, parseInt64 } from "../util/numbers.ts";
 import { FAILED, integerArg, integerAtLeastArg, readTyped, writeTyped } from "./access.ts";
 import { arityError, SYNTAX_ERROR } from "./errors.ts";
 import { type CommandDefinition, keysAfterNumkeys } from "./table.ts";

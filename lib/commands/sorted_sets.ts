@@ -18,9 +18,17 @@ import {
   SortedSetValue,
 } from "../store/zset.ts";
 import { globMatch } from "../util/glob.ts";
-import { formatDouble, INT64_MAX, parseInt64, strtod } from "../util/numbers.ts";
-import { FAILED, integerArg, integerAtLeastArg, readTyped, readValue, writeTyped } from "./access.ts";
-import { NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE } from "./errors.ts";
+import { formatDouble, strtod } from "../util/numbers.ts";
+import {
+  FAILED,
+  integerArg,
+  integerAtLeastArg,
+  randomCountArgs,
+  readTyped,
+  readValue,
+  writeTyped,
+} from "./access.ts";
+import { SYNTAX_ERROR, WRONGTYPE } from "./errors.ts";
 import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
 import { type CommandDefinition, keysAfterNumkeys } from "./table.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
@@ -637,9 +645,6 @@ function bzmpop(client: Client, argv: string[]): void {
   if (args !== FAILED) blockingPop(client, args.keys, argv[1], args.max, args.count);
 }
 
-/** C's LONG_MAX, which bounds ZRANDMEMBER's count; a bigint, to compare counts exactly. */
-const LONG_MAX = INT64_MAX;
-
 /**
  * ZRANDMEMBER key [count [WITHSCORES]], as Redis's zrandmemberWithCountCommand:
  * a negative count allows repeats and returns exactly -count members (as does
@@ -654,29 +659,11 @@ function zrandmember(client: Client, argv: string[]): void {
     if (zset !== FAILED) w.bulkOrNull(zset?.random());
     return;
   }
-  // Checked in Redis's order: the count's range, the option, then the tighter range WITHSCORES needs.
-  const exactCount = parseInt64(argv[2]);
-  if (exactCount === null) {
-    w.error(NOT_INTEGER);
-    return;
-  }
-  if (exactCount < -LONG_MAX) {
-    w.error(`ERR value is out of range, value must between ${-LONG_MAX} and ${LONG_MAX}`);
-    return;
-  }
-  const withScores = argv.length === 4;
-  if (argv.length > 4 || (withScores && argv[3].toLowerCase() !== "withscores")) {
-    w.error(SYNTAX_ERROR);
-    return;
-  }
-  // Half the range, so that twice the count (the RESP2 reply length) cannot overflow.
-  if (withScores && (exactCount < -LONG_MAX / 2n || exactCount > LONG_MAX / 2n)) {
-    w.error("ERR value is out of range");
-    return;
-  }
+  const args = randomCountArgs(client, argv, "withscores");
+  if (args === FAILED) return;
+  const { count, withOption: withScores } = args;
   const zset = readTyped(client, argv[1], SortedSetValue);
   if (zset === FAILED) return;
-  const count = Number(exactCount);
   if (zset === undefined || count === 0) {
     w.array(0);
     return;
