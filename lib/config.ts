@@ -710,6 +710,7 @@ const EFFECTIVE = new Set([
   "zset-max-listpack-entries",
   "zset-max-listpack-value",
   "client-output-buffer-limit",
+  "notify-keyspace-events",
 ]);
 
 function param(

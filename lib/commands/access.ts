@@ -10,6 +10,8 @@ import { RawString, type StringValue } from "../store/raw_string.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
 import { INT64_MAX, parseInt64, parseInteger } from "../util/numbers.ts";
 import { NOT_INTEGER, SYNTAX_ERROR, WRONGTYPE } from "./errors.ts";
+import { notifyKeyspaceEvent } from "../server/notifications.ts";
+import { NOTIFY } from "../config.ts";
 
 /** Signals that a helper already replied with an error. */
 export const FAILED = Symbol("failed");
@@ -19,7 +21,7 @@ export const FAILED = Symbol("failed");
  * as Redis's lookupKeyRead does.
  */
 export function readValue(client: Client, key: string): RedisValue | undefined {
-  return counted(client, client.db.get(key));
+  return counted(client, key, client.db.get(key));
 }
 
 /**
@@ -28,12 +30,17 @@ export function readValue(client: Client, key: string): RedisValue | undefined {
  * key's idle time and LFU counter stay as they were.
  */
 export function peekValue(client: Client, key: string): RedisValue | undefined {
-  return counted(client, client.db.peek(key));
+  return counted(client, key, client.db.peek(key));
 }
 
-function counted(client: Client, value: RedisValue | undefined): RedisValue | undefined {
-  if (value === undefined) client.server.stats.keyspaceMisses++;
-  else client.server.stats.keyspaceHits++;
+/** Counts a read as a hit or a miss; a miss is also the `keymiss` event (class m). */
+function counted(client: Client, key: string, value: RedisValue | undefined): RedisValue | undefined {
+  if (value === undefined) {
+    client.server.stats.keyspaceMisses++;
+    notifyKeyspaceEvent(client, NOTIFY.KEY_MISS, "keymiss", key);
+  } else {
+    client.server.stats.keyspaceHits++;
+  }
   return value;
 }
 

@@ -15,6 +15,8 @@ import { parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, integerArg, readString, writeString } from "./access.ts";
 import { NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
+import { NOTIFY } from "../config.ts";
+import { notifyKeyspaceEvent } from "../server/notifications.ts";
 
 const BIT_OFFSET_ERROR = "ERR bit offset is not an integer or out of range";
 const BIT_VALUE_ERROR = "ERR bit is not an integer or out of range";
@@ -515,8 +517,10 @@ function bitopCommand(client: Client, argv: string[]): void {
   if (result.length > 0) {
     db.set(dest, new RawString(result));
     client.server.propagate(db, argv);
+    notifyKeyspaceEvent(client, NOTIFY.STRING, "set", dest);
   } else if (db.delete(dest)) {
     client.server.propagate(db, argv);
+    notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", dest);
   }
   client.writer.integer(result.length);
 }
@@ -644,6 +648,7 @@ export const bitmapCommands: CommandDefinition[] = [
   {
     ...BITMAP,
     name: "setbit",
+    notify: [NOTIFY.STRING],
     arity: 4,
     flags: ["write", "denyoom"],
     keys: [1, 1, 1],
@@ -699,6 +704,7 @@ export const bitmapCommands: CommandDefinition[] = [
   {
     ...BITMAP,
     name: "bitfield",
+    notify: [NOTIFY.STRING, "setbit"],
     arity: -2,
     flags: ["write", "denyoom"],
     keys: [1, 1, 1],

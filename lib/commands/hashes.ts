@@ -14,6 +14,7 @@ import { FAILED, integerArg, randomCountArgs, readTyped, writeTyped } from "./ac
 import { arityError } from "./errors.ts";
 import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
 import type { CommandDefinition } from "./table.ts";
+import { NOTIFY } from "../config.ts";
 
 /**
  * A new hash stored at `key`, for a command about to write a field into it
@@ -262,6 +263,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hset",
+    notify: [NOTIFY.HASH],
     arity: -4,
     flags: ["write", "denyoom", "fast"],
     since: "2.0.0",
@@ -273,6 +275,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hsetnx",
+    notify: [NOTIFY.HASH, "hset"],
     arity: 4,
     flags: ["write", "denyoom", "fast"],
     since: "2.0.0",
@@ -283,6 +286,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hmset",
+    notify: [NOTIFY.HASH, "hset"],
     arity: -4,
     flags: ["write", "denyoom", "fast"],
     since: "2.0.0",
@@ -313,6 +317,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hdel",
+    notify: [NOTIFY.HASH],
     arity: -3,
     flags: ["write", "fast"],
     since: "2.0.0",
@@ -386,6 +391,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hincrby",
+    notify: [NOTIFY.HASH],
     arity: 4,
     flags: ["write", "denyoom", "fast"],
     since: "2.0.0",
@@ -396,6 +402,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hincrbyfloat",
+    notify: [NOTIFY.HASH],
     arity: 4,
     flags: ["write", "denyoom", "fast"],
     since: "2.6.0",

@@ -15,6 +15,8 @@ import { FAILED, int32Arg, integerArg, isString, peekValue, readValue } from "./
 import { helpReply } from "./connection.ts";
 import { DB_INDEX_OUT_OF_RANGE, invalidExpireError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
+import { NOTIFY } from "../config.ts";
+import { notifyKeyspaceEvent } from "../server/notifications.ts";
 
 const SAME_OBJECT = "ERR source and destination objects are the same";
 
@@ -23,7 +25,9 @@ function del(client: Client, argv: string[]): void {
   const db = client.db;
   let deleted = 0;
   for (let i = 1; i < argv.length; i++) {
-    if (db.delete(argv[i])) deleted++;
+    if (!db.delete(argv[i])) continue;
+    notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", argv[i]);
+    deleted++;
   }
   client.writer.integer(deleted);
   if (deleted > 0) client.server.propagate(db, argv);
@@ -127,9 +131,11 @@ function expireGeneric(form: ExpireForm) {
     if (when <= Date.now()) {
       db.delete(key);
       client.server.propagate(db, ["DEL", key]);
+      notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", key);
     } else {
       db.setExpiry(key, when);
       client.server.propagate(db, ["PEXPIREAT", key, String(when)]);
+      notifyKeyspaceEvent(client, NOTIFY.GENERIC, "expire", key);
     }
     client.writer.integer(1);
   };
@@ -353,6 +359,8 @@ function renameGeneric(nx: boolean) {
     if (nx) w.integer(1);
     else w.ok();
     client.server.propagate(db, argv);
+    notifyKeyspaceEvent(client, NOTIFY.GENERIC, "rename_from", from);
+    notifyKeyspaceEvent(client, NOTIFY.GENERIC, "rename_to", to);
   };
 }
 
@@ -384,6 +392,8 @@ function move(client: Client, argv: string[]): void {
   source.transfer(key, target, key);
   client.writer.integer(1);
   client.server.propagate(source, argv);
+  notifyKeyspaceEvent(client, NOTIFY.GENERIC, "move_from", key);
+  notifyKeyspaceEvent(client, NOTIFY.GENERIC, "move_to", key, target);
 }
 
 /**
@@ -436,6 +446,7 @@ function copy(client: Client, argv: string[]): void {
   if (at !== undefined) target.setExpiry(to, at);
   client.writer.integer(1);
   client.server.propagate(source, argv);
+  notifyKeyspaceEvent(client, NOTIFY.GENERIC, "copy_to", to, target);
 }
 
 /**
@@ -690,6 +701,7 @@ export const keyCommands: CommandDefinition[] = [
   {
     ...KEYSPACE,
     name: "persist",
+    notify: [NOTIFY.GENERIC],
     arity: 2,
     flags: ["write", "fast"],
     keys: [1, 1, 1],

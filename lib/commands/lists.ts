@@ -17,6 +17,7 @@ import { INT64_MIN, parseInt64 } from "../util/numbers.ts";
 import { FAILED, integerArg, integerAtLeastArg, readTyped, writeTyped } from "./access.ts";
 import { arityError, SYNTAX_ERROR } from "./errors.ts";
 import { type CommandDefinition, keysAfterNumkeys } from "./table.ts";
+import { NOTIFY } from "../config.ts";
 
 /** Deletes the key once its list is empty: a key never holds an empty list. */
 function dropIfEmpty(client: Client, key: string, list: ListValue): void {
@@ -545,6 +546,7 @@ export const listCommands: CommandDefinition[] = [
   {
     ...LIST,
     name: "lpush",
+    notify: [NOTIFY.LIST],
     arity: -3,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -556,6 +558,7 @@ export const listCommands: CommandDefinition[] = [
   {
     ...LIST,
     name: "rpush",
+    notify: [NOTIFY.LIST],
     arity: -3,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -567,6 +570,7 @@ export const listCommands: CommandDefinition[] = [
   {
     ...LIST,
     name: "lpushx",
+    notify: [NOTIFY.LIST, "lpush"],
     arity: -3,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -578,6 +582,7 @@ export const listCommands: CommandDefinition[] = [
   {
     ...LIST,
     name: "rpushx",
+    notify: [NOTIFY.LIST, "rpush"],
     arity: -3,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -589,6 +594,7 @@ export const listCommands: CommandDefinition[] = [
   {
     ...LIST,
     name: "lpop",
+    notify: [NOTIFY.LIST],
     arity: -2,
     flags: ["write", "fast"],
     keys: [1, 1, 1],
@@ -600,6 +606,7 @@ export const listCommands: CommandDefinition[] = [
   {
     ...LIST,
     name: "rpop",
+    notify: [NOTIFY.LIST],
     arity: -2,
     flags: ["write", "fast"],
     keys: [1, 1, 1],
@@ -634,6 +641,7 @@ export const listCommands: CommandDefinition[] = [
   {
     ...LIST,
     name: "lset",
+    notify: [NOTIFY.LIST],
     arity: 4,
     flags: ["write", "denyoom"],
     keys: [1, 1, 1],
@@ -658,6 +666,7 @@ export const listCommands: CommandDefinition[] = [
   {
     ...LIST,
     name: "ltrim",
+    notify: [NOTIFY.LIST],
     arity: 4,
     flags: ["write"],
     keys: [1, 1, 1],
@@ -669,6 +678,7 @@ export const listCommands: CommandDefinition[] = [
   {
     ...LIST,
     name: "linsert",
+    notify: [NOTIFY.LIST],
     arity: 5,
     flags: ["write", "denyoom"],
     keys: [1, 1, 1],
@@ -681,6 +691,7 @@ export const listCommands: CommandDefinition[] = [
   {
     ...LIST,
     name: "lrem",
+    notify: [NOTIFY.LIST],
     arity: 4,
     flags: ["write"],
     keys: [1, 1, 1],

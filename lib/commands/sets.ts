@@ -13,6 +13,8 @@ import { FAILED, integerAtLeastArg, readTyped, writeTyped } from "./access.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
 import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
 import { type CommandDefinition, keysAfterNumkeys } from "./table.ts";
+import { NOTIFY } from "../config.ts";
+import { notifyKeyspaceEvent } from "../server/notifications.ts";
 
 /** Read at write time, as Redis reads server.set_max_intset_entries on each add. */
 function maxIntset(client: Client): number {
@@ -107,9 +109,12 @@ function smove(client: Client, argv: string[]): void {
     target = new SetValue();
     db.set(to, target);
   }
-  target.add(member, maxIntset(client));
+  const added = target.add(member, maxIntset(client));
   w.integer(1);
   client.server.propagate(db, argv);
+  notifyKeyspaceEvent(client, NOTIFY.SET, "srem", from);
+  if (src.size === 0) notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", from);
+  if (added) notifyKeyspaceEvent(client, NOTIFY.SET, "sadd", to);
 }
 
 /**
@@ -335,6 +340,8 @@ function setOperationStore(op: SetOperation) {
     if (result.size > 0) db.set(dest, result);
     else if (!db.delete(dest)) return;
     client.server.propagate(db, argv);
+    if (result.size > 0) notifyKeyspaceEvent(client, NOTIFY.SET, `s${op}store`, dest);
+    else notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", dest);
   };
 }
 
@@ -408,6 +415,7 @@ export const setCommands: CommandDefinition[] = [
   {
     ...SET,
     name: "sadd",
+    notify: [NOTIFY.SET],
     arity: -3,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -420,6 +428,7 @@ export const setCommands: CommandDefinition[] = [
   {
     ...SET,
     name: "srem",
+    notify: [NOTIFY.SET],
     arity: -3,
     flags: ["write", "fast"],
     keys: [1, 1, 1],
@@ -487,6 +496,7 @@ export const setCommands: CommandDefinition[] = [
   {
     ...SET,
     name: "spop",
+    notify: [NOTIFY.SET],
     arity: -2,
     flags: ["write", "fast"],
     keys: [1, 1, 1],

@@ -32,6 +32,7 @@ import { SYNTAX_ERROR, WRONGTYPE } from "./errors.ts";
 import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
 import { type CommandDefinition, keysAfterNumkeys } from "./table.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
+import { NOTIFY } from "../config.ts";
 
 const NOT_FLOAT = "ERR value is not a valid float";
 const NAN_SCORE = "ERR resulting score is not a number (NaN)";
@@ -893,6 +894,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zadd",
+    notify: [NOTIFY.ZSET],
     arity: -4,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -904,6 +906,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zincrby",
+    notify: [NOTIFY.ZSET, "zincr"],
     arity: 4,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -1077,6 +1080,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zrem",
+    notify: [NOTIFY.ZSET],
     arity: -3,
     flags: ["write", "fast"],
     keys: [1, 1, 1],
@@ -1089,6 +1093,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zremrangebyrank",
+    notify: [NOTIFY.ZSET],
     arity: 4,
     flags: ["write"],
     keys: [1, 1, 1],
@@ -1101,6 +1106,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zremrangebyscore",
+    notify: [NOTIFY.ZSET],
     arity: 4,
     flags: ["write"],
     keys: [1, 1, 1],
@@ -1113,6 +1119,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zremrangebylex",
+    notify: [NOTIFY.ZSET],
     arity: 4,
     flags: ["write"],
     keys: [1, 1, 1],
@@ -1125,6 +1132,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zpopmin",
+    notify: [NOTIFY.ZSET],
     arity: -2,
     flags: ["write", "fast"],
     keys: [1, 1, 1],
@@ -1137,6 +1145,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zpopmax",
+    notify: [NOTIFY.ZSET],
     arity: -2,
     flags: ["write", "fast"],
     keys: [1, 1, 1],

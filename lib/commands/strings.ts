@@ -13,6 +13,8 @@ import { addInt64, INT64_MAX_NUMBER, INT64_MIN, parseInt64, parseInteger } from 
 import { FAILED, integerArg, isString, readString, readValue, replyString, writeString } from "./access.ts";
 import { arityError, invalidExpireError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
+import { NOTIFY } from "../config.ts";
+import { notifyKeyspaceEvent } from "../server/notifications.ts";
 
 type ExpiryUnit = "EX" | "PX" | "EXAT" | "PXAT";
 
@@ -133,6 +135,7 @@ function setGeneric(
       ? options.keepTtl ? ["SET", key, value, "KEEPTTL"] : ["SET", key, value]
       : ["SET", key, value, "PXAT", String(expireAt)],
   );
+  if (expireAt !== undefined) notifyKeyspaceEvent(client, NOTIFY.GENERIC, "expire", key);
 }
 
 function set(client: Client, argv: string[]): void {
@@ -205,11 +208,14 @@ function getex(client: Client, argv: string[]): void {
   if (expireAt !== undefined && expireAt <= Date.now()) {
     db.delete(key);
     client.server.propagate(db, ["DEL", key]);
+    notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", key);
   } else if (expireAt !== undefined) {
     db.setExpiry(key, expireAt);
     client.server.propagate(db, ["PEXPIREAT", key, String(expireAt)]);
+    notifyKeyspaceEvent(client, NOTIFY.GENERIC, "expire", key);
   } else if (options.persist && db.persist(key)) {
     client.server.propagate(db, ["PERSIST", key]);
+    notifyKeyspaceEvent(client, NOTIFY.GENERIC, "persist", key);
   }
 }
 
@@ -598,6 +604,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "set",
+    notify: [NOTIFY.STRING],
     arity: -3,
     flags: ["write", "denyoom"],
     keys: [1, 1, 1],
@@ -609,6 +616,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "setnx",
+    notify: [NOTIFY.STRING, "set"],
     arity: 3,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -620,6 +628,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "setex",
+    notify: [NOTIFY.STRING, "set"],
     arity: 4,
     flags: ["write", "denyoom"],
     keys: [1, 1, 1],
@@ -631,6 +640,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "psetex",
+    notify: [NOTIFY.STRING, "set"],
     arity: 4,
     flags: ["write", "denyoom"],
     keys: [1, 1, 1],
@@ -654,6 +664,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "getdel",
+    notify: [NOTIFY.GENERIC, "del"],
     arity: 2,
     flags: ["write", "fast"],
     keys: [1, 1, 1],
@@ -688,6 +699,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "mset",
+    notify: [NOTIFY.STRING, "set"],
     tips: ["request_policy:multi_shard", "response_policy:all_succeeded"],
     arity: -3,
     flags: ["write", "denyoom"],
@@ -700,6 +712,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "msetnx",
+    notify: [NOTIFY.STRING, "set"],
     tips: ["request_policy:multi_shard", "response_policy:agg_min"],
     arity: -3,
     flags: ["write", "denyoom"],
@@ -712,6 +725,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "getset",
+    notify: [NOTIFY.STRING, "set"],
     arity: 3,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -723,6 +737,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "append",
+    notify: [NOTIFY.STRING],
     arity: 3,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -756,6 +771,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "setrange",
+    notify: [NOTIFY.STRING],
     arity: 4,
     flags: ["write", "denyoom"],
     keys: [1, 1, 1],
@@ -768,6 +784,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...COUNTER,
     name: "incr",
+    notify: [NOTIFY.STRING, "incrby"],
     arity: 2,
     summary: "Increment the integer value of a key by one",
     handler: (client, argv) => incrDecr(client, argv, 1),
@@ -775,6 +792,7 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...COUNTER,
     name: "decr",
+    notify: [NOTIFY.STRING, "incrby"],
     arity: 2,
     summary: "Decrement the integer value of a key by one",
     handler: (client, argv) => incrDecr(client, argv, -1),
@@ -782,18 +800,21 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...COUNTER,
     name: "incrby",
+    notify: [NOTIFY.STRING],
     summary: "Increment the integer value of a key by the given amount",
     handler: incrby,
   },
   {
     ...COUNTER,
     name: "decrby",
+    notify: [NOTIFY.STRING, "incrby"],
     summary: "Decrement the integer value of a key by the given number",
     handler: decrby,
   },
   {
     ...COUNTER,
     name: "incrbyfloat",
+    notify: [NOTIFY.STRING],
     since: "2.6.0",
     summary: "Increment the float value of a key by the given amount",
     handler: incrbyfloat,

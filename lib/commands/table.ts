@@ -78,7 +78,16 @@ export interface CommandDefinition {
   tips?: string[];
   handler?: CommandHandler;
   subcommands?: CommandDefinition[];
+  /**
+   * The keyspace event the command sends on each of its keys when it writes:
+   * a NOTIFY class and the event name, by default the command's own name
+   * (see lib/server/notifications.ts).
+   */
+  notify?: Notify;
 }
+
+/** A NOTIFY class (lib/config.ts) and an event name. */
+export type Notify = readonly [type: number, event?: string];
 
 export interface Command {
   /** Full name as Redis reports it: "get", "config|get". */
@@ -96,6 +105,7 @@ export interface Command {
   tips: readonly string[];
   handler?: CommandHandler;
   keyFinder?: KeyFinder;
+  notify?: Notify;
   /** Present on container commands (CONFIG, CLIENT ...), keyed by lower-case name. */
   subcommands?: Map<string, Command>;
   /** The container of a subcommand. */
@@ -193,6 +203,7 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
     tips: def.tips ?? [],
     handler: def.handler,
     keyFinder: def.keyFinder,
+    notify: def.notify,
     parent,
   };
   if (def.subcommands) {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Config } from "../config.ts";
+import { Config, NOTIFY } from "../config.ts";
 import { Logger, type LogLevel } from "../log.ts";
 import { CommandTable } from "../commands/table.ts";
 import { commandDefinitions } from "../commands/mod.ts";
@@ -15,6 +15,7 @@ import { Keyspace } from "../store/keyspace.ts";
 import { REDIS_VERSION, REDIX_VERSION } from "../version.ts";
 import { BlockingRegistry } from "./blocking.ts";
 import { Client } from "./client.ts";
+import { Notifications } from "./notifications.ts";
 import { OutputLimits } from "./output_limit.ts";
 import { allowedWhileSubscribed, PubSub } from "./pubsub.ts";
 import { arityError, unknownCommandError, unknownSubcommandError } from "../commands/errors.ts";
@@ -76,6 +77,7 @@ export class RedixServer {
   readonly watches: WatchRegistry;
   readonly monitors = new Monitors();
   readonly pubsub: PubSub;
+  readonly notifications: Notifications;
   stats = newStats();
   /** Changes since the last save (INFO's rdb_changes_since_last_save). */
   dirty = 0;
@@ -89,6 +91,8 @@ export class RedixServer {
   private propagationListeners: PropagationListener[] = [];
   private modifiedKeysListeners: ModifiedKeysListener[] = [];
   /** Writes held back while EXEC runs, see {@link propagateAsOne}. */
+  /** The running command, while it has a keyspace event declared in the table and has not written yet. */
+  private unnotifiedWrite: { command: Command; argv: readonly string[] } | undefined;
   private heldPropagation: { db: Database; argv: readonly string[] }[] | undefined;
   private opsSample = { time: Date.now(), commands: 0 };
   private shutdownPromise: Promise<void> | undefined;
@@ -99,10 +103,11 @@ export class RedixServer {
   constructor(readonly config: Config = new Config()) {
     this.watches = new WatchRegistry((listener) => this.onModifiedKeys(listener));
     this.pubsub = new PubSub(new OutputLimits(config));
+    this.notifications = new Notifications(config, this.pubsub);
     this.keyspace = new Keyspace(config.getNumber("databases"), {
       keyExpired: (db, key) => {
         this.stats.expiredKeys++;
-        this.propagate(db, ["DEL", key]);
+        this.deletedByServer(db, key, NOTIFY.EXPIRED, "expired");
       },
       keyReady: (db, key) => this.blocking.keyReady(db, key),
     });
@@ -253,6 +258,9 @@ export class RedixServer {
   call(client: Client, command: Command, argv: string[]): void {
     this.stats.commandsProcessed++;
     const replyStart = client.writer.length;
+    this.unnotifiedWrite = command.notify !== undefined && this.notifications.flags !== 0
+      ? { command, argv }
+      : undefined;
     try {
       command.handler!(client, argv);
     } catch (error) {
@@ -263,6 +271,7 @@ export class RedixServer {
       this.log.warning(`Command ${command.name} failed: ${error instanceof Error ? error.stack : error}`);
       client.writer.error(`ERR internal error while running '${command.name}': ${error}`);
     }
+    this.unnotifiedWrite = undefined;
     if (this.monitors.clients.size !== 0 && Monitors.shows(command)) this.monitors.feed(client, argv);
   }
 
@@ -271,6 +280,11 @@ export class RedixServer {
    * those who watch keys (WATCH, client-side caching) which keys it modified.
    */
   propagate(db: Database, argv: readonly string[]): void {
+    const write = this.unnotifiedWrite;
+    if (write !== undefined) {
+      this.unnotifiedWrite = undefined;
+      this.notifications.commandWrote(db, write.command, this.table.keysOf(write.command, write.argv) ?? []);
+    }
     this.dirty++;
     if (this.heldPropagation !== undefined) this.heldPropagation.push({ db, argv });
     else for (const listener of this.propagationListeners) listener(db.index, argv);
@@ -298,6 +312,19 @@ export class RedixServer {
     if (wrap) emit(held[0].db, ["MULTI"]);
     for (const { db, argv } of held) emit(db, argv);
     if (wrap) emit(held[held.length - 1].db, ["EXEC"]);
+  }
+
+  /**
+   * A key the server deleted on its own (expiry; eviction later): its event,
+   * then a DEL propagated as no command's write, so that it does not count as
+   * the running command's change for that command's notification.
+   */
+  private deletedByServer(db: Database, key: string, type: number, event: string): void {
+    this.notifications.notify(db, type, event, key);
+    const write = this.unnotifiedWrite;
+    this.unnotifiedWrite = undefined;
+    this.propagate(db, ["DEL", key]);
+    this.unnotifiedWrite = write;
   }
 
   onModifiedKeys(listener: ModifiedKeysListener): void {
