@@ -9,6 +9,7 @@ import { REDIS_VERSION } from "../version.ts";
 import { FAILED, int32Arg } from "./access.ts";
 import { arityError, DB_INDEX_OUT_OF_RANGE, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
+import { clientTrackingSubcommands } from "./tracking.ts";
 import { discardTransaction } from "./transactions.ts";
 
 /**
@@ -138,6 +139,7 @@ function quit(client: Client): void {
  */
 function reset(client: Client): void {
   client.server.pubsub.removeClient(client);
+  client.server.tracking.disable(client);
   discardTransaction(client);
   client.server.monitors.clients.delete(client);
   client.db = client.server.keyspace.dbs[0];
@@ -166,6 +168,10 @@ function clientFlags(client: Client): string {
   if (server.pubsub.isSubscribed(client)) flags += "P";
   if (client.transaction.queued !== undefined) flags += "x";
   if (client.blocked !== undefined) flags += "b";
+  const tracking = server.tracking.stateOf(client);
+  if (tracking !== undefined) flags += "t";
+  if (tracking?.brokenRedirect) flags += "R";
+  if (tracking?.bcast) flags += "B";
   if (client.transaction.dirty) flags += "d";
   return flags === "" ? "N" : flags;
 }
@@ -203,7 +209,7 @@ export function describeClient(client: Client): string {
     "events=r",
     `cmd=${client.lastCommand?.name ?? "NULL"}`,
     "user=default",
-    "redir=-1",
+    `redir=${client.server.tracking.stateOf(client)?.redirect ?? -1}`,
     `resp=${client.protocol}`,
     `lib-name=${client.libName}`,
     `lib-ver=${client.libVersion}`,
@@ -406,6 +412,7 @@ export const connectionCommands: CommandDefinition[] = [
       clientSubcommand("help", 2, "Returns helpful text about the different subcommands.", clientHelp, {
         flags: ["loading", "stale"],
       }),
+      ...clientTrackingSubcommands,
     ],
   },
 ];

@@ -83,7 +83,7 @@ const SECTIONS: Record<string, Section> = {
     ["client_recent_max_input_buffer", 0],
     ["client_recent_max_output_buffer", 0],
     ["blocked_clients", server.blocking.count],
-    ["tracking_clients", 0],
+    ["tracking_clients", server.tracking.count],
     ["clients_in_timeout_table", 0],
   ],
   memory: (server) => {

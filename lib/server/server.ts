@@ -16,6 +16,7 @@ import { REDIS_VERSION, REDIX_VERSION } from "../version.ts";
 import { BlockingRegistry } from "./blocking.ts";
 import { Client } from "./client.ts";
 import { Notifications } from "./notifications.ts";
+import { Tracking } from "./tracking.ts";
 import { OutputLimits } from "./output_limit.ts";
 import { allowedWhileSubscribed, PubSub } from "./pubsub.ts";
 import { arityError, unknownCommandError, unknownSubcommandError } from "../commands/errors.ts";
@@ -78,6 +79,7 @@ export class RedixServer {
   readonly monitors = new Monitors();
   readonly pubsub: PubSub;
   readonly notifications: Notifications;
+  readonly tracking: Tracking;
   stats = newStats();
   /** Changes since the last save (INFO's rdb_changes_since_last_save). */
   dirty = 0;
@@ -102,8 +104,10 @@ export class RedixServer {
 
   constructor(readonly config: Config = new Config()) {
     this.watches = new WatchRegistry((listener) => this.onModifiedKeys(listener));
-    this.pubsub = new PubSub(new OutputLimits(config));
+    const outputLimits = new OutputLimits(config);
+    this.pubsub = new PubSub(outputLimits);
     this.notifications = new Notifications(config, this.pubsub);
+    this.tracking = new Tracking(this, outputLimits);
     this.keyspace = new Keyspace(config.getNumber("databases"), {
       keyExpired: (db, key) => {
         this.stats.expiredKeys++;
@@ -203,6 +207,7 @@ export class RedixServer {
     this.watches.unwatchAll(client);
     this.monitors.clients.delete(client);
     this.pubsub.removeClient(client);
+    this.tracking.disable(client);
     this.clients.delete(client.id);
   }
 
@@ -261,6 +266,8 @@ export class RedixServer {
     this.unnotifiedWrite = command.notify !== undefined && this.notifications.flags !== 0
       ? { command, argv }
       : undefined;
+    const tracking = this.tracking.count !== 0;
+    if (tracking) this.tracking.begin(client);
     try {
       command.handler!(client, argv);
     } catch (error) {
@@ -272,6 +279,7 @@ export class RedixServer {
       client.writer.error(`ERR internal error while running '${command.name}': ${error}`);
     }
     this.unnotifiedWrite = undefined;
+    if (tracking) this.tracking.end(client, command, argv);
     if (this.monitors.clients.size !== 0 && Monitors.shows(command)) this.monitors.feed(client, argv);
   }
 
