@@ -60,7 +60,10 @@ Deno.test("a key expired by the server is propagated as DEL", async () => {
 Deno.test("each write tells the modified-keys listeners which keys of which database it changed", async () => {
   await withServer(async ({ port, server }) => {
     const modified: string[] = [];
-    server.onModifiedKeys((db, keys) => modified.push(`${db.index}:${keys === null ? "*" : keys.join(",")}`));
+    server.onModifiedKeys({
+      listening: true,
+      keysModified: (db, keys) => modified.push(`${db.index}:${keys === null ? "*" : keys.join(",")}`),
+    });
     const conn = await RawConnection.open(port);
     await conn.command("SET", "a", "1");
     await conn.command("MSET", "b", "2", "c", "3");

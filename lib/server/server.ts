@@ -60,8 +60,15 @@ function newStats(): Stats {
  */
 export type PropagationListener = (db: number, argv: readonly string[]) => void;
 
-/** Told which keys of `db` a write modified; `keys` null means all of them (FLUSHDB). */
-export type ModifiedKeysListener = (db: Database, keys: readonly string[] | null) => void;
+/**
+ * Told which keys of `db` each write modified (WATCH, client-side caching);
+ * `keys` null means all of them (FLUSHDB).
+ */
+export interface ModifiedKeysListener {
+  /** Whether it wants telling now: while no listener does, writes skip working out their keys. */
+  readonly listening: boolean;
+  keysModified(db: Database, keys: readonly string[] | null): void;
+}
 
 /** Thrown by {@link RedixServer.start} when a listening socket cannot be opened. */
 export class ListenError extends Error {}
@@ -103,7 +110,8 @@ export class RedixServer {
   readonly closed = new Promise<void>((resolve) => this.resolveClosed = resolve);
 
   constructor(readonly config: Config = new Config()) {
-    this.watches = new WatchRegistry((listener) => this.onModifiedKeys(listener));
+    this.watches = new WatchRegistry();
+    this.onModifiedKeys(this.watches);
     const outputLimits = new OutputLimits(config);
     this.pubsub = new PubSub(outputLimits);
     this.notifications = new Notifications(config, this.pubsub);
@@ -296,7 +304,7 @@ export class RedixServer {
     this.dirty++;
     if (this.heldPropagation !== undefined) this.heldPropagation.push({ db, argv });
     else for (const listener of this.propagationListeners) listener(db.index, argv);
-    if (this.modifiedKeysListeners.length !== 0) this.signalModifiedKeys(db, argv);
+    if (this.modifiedKeysListeners.some((listener) => listener.listening)) this.signalModifiedKeys(db, argv);
   }
 
   /**
@@ -349,7 +357,9 @@ export class RedixServer {
     const dbs = this.keyspace.dbs;
     const modified = (target: Database | undefined, keys: readonly string[] | null) => {
       if (target === undefined) return;
-      for (const listener of this.modifiedKeysListeners) listener(target, keys);
+      for (const listener of this.modifiedKeysListeners) {
+        if (listener.listening) listener.keysModified(target, keys);
+      }
     };
     switch (argv[0].toLowerCase()) {
       case "flushall":

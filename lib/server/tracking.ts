@@ -19,10 +19,11 @@
  * @module
  */
 import type { Command } from "../commands/table.ts";
+import type { Database } from "../store/database.ts";
 import type { Client } from "./client.ts";
 import type { OutputLimits } from "./output_limit.ts";
 import { writeMessageHeader } from "./pubsub.ts";
-import type { RedixServer } from "./server.ts";
+import type { ModifiedKeysListener, RedixServer } from "./server.ts";
 
 export interface TrackingOptions {
   /** The client id invalidations go to; 0 for the client itself. */
@@ -48,7 +49,7 @@ interface Prefix {
   readonly keys: Map<string, Client | undefined>;
 }
 
-export class Tracking {
+export class Tracking implements ModifiedKeysListener {
   private readonly states = new Map<Client, TrackingState>();
   /** Key -> ids of the clients that read it since its last invalidation. */
   private readonly readers = new Map<string, Set<number>>();
@@ -63,7 +64,11 @@ export class Tracking {
   private broadcastScheduled = false;
 
   constructor(private readonly server: RedixServer, private readonly limits: OutputLimits) {
-    server.onModifiedKeys((_db, keys) => this.keysModified(keys));
+    server.onModifiedKeys(this);
+  }
+
+  get listening(): boolean {
+    return this.states.size !== 0;
   }
 
   /** How many clients have tracking on (INFO's tracking_clients). */
@@ -146,8 +151,7 @@ export class Tracking {
   }
 
   /** Invalidates modified keys; null means everything (FLUSHALL, FLUSHDB, SWAPDB). */
-  private keysModified(keys: readonly string[] | null): void {
-    if (this.states.size === 0) return;
+  keysModified(_db: Database, keys: readonly string[] | null): void {
     if (keys === null) {
       if (this.flushed) return;
       this.flushed = true;

@@ -11,6 +11,7 @@
 import type { Command } from "../commands/table.ts";
 import type { Database } from "../store/database.ts";
 import type { Client } from "./client.ts";
+import type { ModifiedKeysListener } from "./server.ts";
 
 /** A command queued after MULTI, checked for existence and arity. */
 export interface QueuedCommand {
@@ -61,23 +62,25 @@ function isExpired(db: Database, key: string, now: number): boolean {
 }
 
 /** Which clients watch which keys, per database, as Redis's db->watched_keys. */
-export class WatchRegistry {
+export class WatchRegistry implements ModifiedKeysListener {
   private readonly byDb = new Map<Database, Map<string, Set<WatchedKey>>>();
 
-  /** `onModifiedKeys` is the server's listener registration. */
-  constructor(onModifiedKeys: (listener: (db: Database, keys: readonly string[] | null) => void) => void) {
-    onModifiedKeys((db, keys) => {
-      const watched = this.byDb.get(db);
-      if (watched === undefined) return;
-      if (keys === null) {
-        for (const [key, watchers] of watched) this.touchReplaced(db, key, watchers);
-      } else {
-        for (const key of keys) {
-          const watchers = watched.get(key);
-          if (watchers !== undefined) this.touch(db, key, watchers);
-        }
+  /** Someone watches a key (databases without watched keys are dropped from byDb). */
+  get listening(): boolean {
+    return this.byDb.size !== 0;
+  }
+
+  keysModified(db: Database, keys: readonly string[] | null): void {
+    const watched = this.byDb.get(db);
+    if (watched === undefined) return;
+    if (keys === null) {
+      for (const [key, watchers] of watched) this.touchReplaced(db, key, watchers);
+    } else {
+      for (const key of keys) {
+        const watchers = watched.get(key);
+        if (watchers !== undefined) this.touch(db, key, watchers);
       }
-    });
+    }
   }
 
   /** WATCH `key` in the client's database; watching it twice is once. */
