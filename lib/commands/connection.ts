@@ -5,9 +5,11 @@
  */
 import type { Client } from "../server/client.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
+import { parseInteger } from "../util/numbers.ts";
 import { REDIS_VERSION } from "../version.ts";
 import { FAILED, int32Arg } from "./access.ts";
 import { arityError, DB_INDEX_OUT_OF_RANGE, SYNTAX_ERROR } from "./errors.ts";
+import { clientManagementSubcommands, clientSubcommand, clientType, parseClientType } from "./client.ts";
 import type { CommandDefinition } from "./table.ts";
 import { clientTrackingSubcommands } from "./tracking.ts";
 import { discardTransaction } from "./transactions.ts";
@@ -173,6 +175,7 @@ function clientFlags(client: Client): string {
   if (tracking?.brokenRedirect) flags += "R";
   if (tracking?.bcast) flags += "B";
   if (client.transaction.dirty) flags += "d";
+  if (client.noEvict) flags += "e";
   return flags === "" ? "N" : flags;
 }
 
@@ -248,85 +251,93 @@ function clientInfo(client: Client): void {
   client.writer.verbatim(describeClient(client) + "\n");
 }
 
+/**
+ * CLIENT LIST [TYPE type | ID id ...], parsed as Redis 7.0 does: one option
+ * only, and IDs listed in the order given.
+ */
 function clientList(client: Client, argv: string[]): void {
-  let ids: Set<number> | undefined;
-  let type: string | undefined;
-  for (let j = 2; j < argv.length; j++) {
-    const option = argv[j].toUpperCase();
-    if (option === "TYPE" && j + 1 < argv.length) {
-      type = argv[++j].toLowerCase();
-      if (!["normal", "master", "replica", "slave", "pubsub"].includes(type)) {
-        client.writer.error(`ERR Unknown client type '${argv[j]}'`);
-        return;
-      }
-    } else if (option === "ID" && j + 1 < argv.length) {
-      ids = new Set();
-      for (j++; j < argv.length; j++) {
-        const id = Number(argv[j]);
-        if (!/^[1-9]\d*$/.test(argv[j])) {
-          client.writer.error("ERR Invalid client ID");
-          return;
-        }
-        ids.add(id);
-      }
-    } else {
-      client.writer.error(SYNTAX_ERROR);
+  const w = client.writer;
+  const clients = client.server.clients;
+  let listed: Iterable<Client> = clients.values();
+  if (argv.length === 4 && argv[2].toLowerCase() === "type") {
+    const type = parseClientType(argv[3]);
+    if (type === undefined) {
+      w.error(`ERR Unknown client type '${argv[3]}'`);
       return;
     }
+    listed = [...clients.values()].filter((other) => clientType(other) === type);
+  } else if (argv.length > 3 && argv[2].toLowerCase() === "id") {
+    const ids: number[] = [];
+    for (const arg of argv.slice(3)) {
+      const id = parseInteger(arg);
+      if (id === null) {
+        w.error("ERR Invalid client ID");
+        return;
+      }
+      ids.push(id);
+    }
+    listed = ids.flatMap((id) => clients.get(id) ?? []);
+  } else if (argv.length !== 2) {
+    w.error(SYNTAX_ERROR);
+    return;
   }
   let text = "";
-  const pubsub = client.server.pubsub;
-  for (const other of client.server.clients.values()) {
-    // Until replication exists a client is a subscriber or a normal one.
-    const otherType = pubsub.isSubscribed(other) ? "pubsub" : "normal";
-    if ((ids === undefined || ids.has(other.id)) && (type === undefined || type === otherType)) {
-      text += describeClient(other) + "\n";
-    }
-  }
-  client.writer.verbatim(text);
+  for (const other of listed) text += describeClient(other) + "\n";
+  w.verbatim(text);
 }
 
+/** Redis 7.0's CLIENT HELP, word for word. */
 function clientHelp(client: Client): void {
   helpReply(client.writer, "CLIENT", [
+    "CACHING (YES|NO)",
+    "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+    "GETREDIR",
+    "    Return the client ID we are redirecting to when tracking is enabled.",
     "GETNAME",
     "    Return the name of the current connection.",
     "ID",
     "    Return the ID of the current connection.",
     "INFO",
     "    Return information about the current client connection.",
+    "KILL <ip:port>",
+    "    Kill connection made from <ip:port>.",
+    "KILL <option> <value> [<option> <value> [...]]",
+    "    Kill connections. Options are:",
+    "    * ADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made from the specified address",
+    "    * LADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made to specified local address",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Kill connections by type.",
+    "    * USER <username>",
+    "      Kill connections authenticated by <username>.",
+    "    * SKIPME (YES|NO)",
+    "      Skip killing current connection (default: yes).",
     "LIST [options ...]",
     "    Return information about client connections. Options:",
     "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
     "      Return clients of specified type.",
+    "UNPAUSE",
+    "    Stop the current client pause, resuming traffic.",
+    "PAUSE <timeout> [WRITE|ALL]",
+    "    Suspend all, or just write, clients for <timeout> milliseconds.",
+    "REPLY (ON|OFF|SKIP)",
+    "    Control the replies sent to the current connection.",
     "SETNAME <name>",
     "    Assign the name <name> to the current connection.",
-    "SETINFO <option> <value>",
-    "    Set client meta attr. Options are:",
-    "    * LIB-NAME: the client lib name.",
-    "    * LIB-VER: the client lib version.",
+    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+    "    Unblock the specified blocked client.",
+    "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+    "         [OPTIN] [OPTOUT] [NOLOOP]",
+    "    Control server assisted client side caching.",
+    "TRACKINGINFO",
+    "    Report tracking status for the current connection.",
+    "NO-EVICT (ON|OFF)",
+    "    Protect current client connection from eviction.",
   ]);
 }
 
 const CONNECTION = { group: "connection", categories: ["connection"] };
-
-function clientSubcommand(
-  name: string,
-  arity: number,
-  summary: string,
-  handler: (client: Client, argv: string[]) => void,
-  extra: Partial<CommandDefinition> = {},
-): CommandDefinition {
-  return {
-    ...CONNECTION,
-    name,
-    arity,
-    flags: ["noscript", "loading", "stale"],
-    since: "2.4.0",
-    summary,
-    handler,
-    ...extra,
-  };
-}
 
 export const connectionCommands: CommandDefinition[] = [
   {
@@ -412,6 +423,7 @@ export const connectionCommands: CommandDefinition[] = [
       clientSubcommand("help", 2, "Returns helpful text about the different subcommands.", clientHelp, {
         flags: ["loading", "stale"],
       }),
+      ...clientManagementSubcommands,
       ...clientTrackingSubcommands,
     ],
   },

@@ -51,6 +51,10 @@ export class Client {
   blocked: BlockedState | undefined;
   /** MULTI's queue and the WATCHed keys; see lib/server/transaction.ts. */
   readonly transaction = new TransactionState();
+  /** CLIENT REPLY: "skip" drops the next command's reply only. */
+  replyMode: "on" | "off" | "skip" = "on";
+  /** CLIENT NO-EVICT: kept out of client eviction (shown as flag e). */
+  noEvict = false;
   /** A read started while blocked and not yet consumed, into {@link blockedReadBuffer}. */
   private readWhileBlocked: Promise<number | null> | undefined;
   private blockedReadBuffer: Uint8Array | undefined;
@@ -155,7 +159,10 @@ export class Client {
     let argv: string[] | null;
     while ((argv = decoder.next()) !== null) {
       server.execute(this, argv);
-      if (this.blocked !== undefined && !(await this.waitWhileBlocked())) return false;
+      // A command held by a client pause may block again when it runs.
+      while (this.blocked !== undefined) {
+        if (!(await this.waitWhileBlocked())) return false;
+      }
       if (this.closeAfterReply) break;
       if (this.writer.length >= OUTPUT_FLUSH_THRESHOLD) await this.flush();
     }

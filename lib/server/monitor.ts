@@ -52,8 +52,10 @@ export class Monitors {
       redacted(argv).map(quoteArg).join(" ")
     }`;
     for (const monitor of this.clients) {
+      if (monitor.replyMode === "off") continue;
       monitor.writer.simple(line);
-      monitor.flush().catch(() => {});
+      // The client running the command sends its output after it, in order.
+      if (monitor !== client) monitor.flush().catch(() => {});
     }
   }
 }

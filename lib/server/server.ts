@@ -23,6 +23,7 @@ import { arityError, unknownCommandError, unknownSubcommandError } from "../comm
 import { queueInMulti, rejectCommand } from "../commands/transactions.ts";
 import type { Command } from "../commands/table.ts";
 import { Monitors } from "./monitor.ts";
+import { ClientPause } from "./pause.ts";
 import { WatchRegistry } from "./transaction.ts";
 
 export interface Stats {
@@ -84,6 +85,7 @@ export class RedixServer {
   readonly blocking = new BlockingRegistry();
   readonly watches: WatchRegistry;
   readonly monitors = new Monitors();
+  readonly pause: ClientPause;
   readonly pubsub: PubSub;
   readonly notifications: Notifications;
   readonly tracking: Tracking;
@@ -112,6 +114,11 @@ export class RedixServer {
   constructor(readonly config: Config = new Config()) {
     this.watches = new WatchRegistry();
     this.onModifiedKeys(this.watches);
+    this.pause = new ClientPause(
+      (client) => this.blocking.block(client, [], 0, () => false, () => {}),
+      (client) => this.blocking.unblock(client),
+      (client, argv) => this.execute(client, argv),
+    );
     const outputLimits = new OutputLimits(config);
     this.pubsub = new PubSub(outputLimits);
     this.notifications = new Notifications(config, this.pubsub);
@@ -214,17 +221,33 @@ export class RedixServer {
     this.blocking.unblock(client);
     this.watches.unwatchAll(client);
     this.monitors.clients.delete(client);
+    this.pause.forget(client);
     this.pubsub.removeClient(client);
     this.tracking.disable(client);
     this.clients.delete(client.id);
   }
 
   /**
-   * Runs one command for a client: resolves it (and its subcommand) in the table,
-   * checks arity and where it may run with Redis's errors, queues it inside
-   * MULTI, else calls it; then serves the blocked clients its writes woke.
+   * Runs one command for a client, and drops its reply when the client asked
+   * for none (CLIENT REPLY OFF, or SKIP before this command); CLIENT REPLY ON
+   * is answered, as it turns replies back on before replying.
    */
   execute(client: Client, argv: string[]): void {
+    const replyStart = client.writer.length;
+    const wasOff = client.replyMode === "off";
+    const skipped = client.replyMode === "skip";
+    if (skipped) client.replyMode = "on";
+    this.dispatch(client, argv);
+    if (skipped || (wasOff && client.replyMode === "off")) client.writer.truncate(replyStart);
+  }
+
+  /**
+   * Resolves a command (and its subcommand) in the table, checks arity and
+   * where it may run with Redis's errors, holds it during a client pause,
+   * queues it inside MULTI, else calls it; then serves the blocked clients its
+   * writes woke.
+   */
+  private dispatch(client: Client, argv: string[]): void {
     const found = this.table.lookup(argv[0]);
     const command = found?.subcommands !== undefined && argv.length >= 2
       ? found.subcommands.get(argv[1].toLowerCase())
@@ -259,6 +282,7 @@ export class RedixServer {
       rejectCommand(client, argv, command, "ERR Replica can't interact with the keyspace");
       return;
     }
+    if (this.pause.hold(client, command, argv, this.monitors.clients.has(client))) return;
     if (queueInMulti(client, command, argv)) return;
     this.call(client, command, argv);
     if (this.blocking.hasReady) this.blocking.serveReady();
@@ -271,6 +295,8 @@ export class RedixServer {
   call(client: Client, command: Command, argv: string[]): void {
     this.stats.commandsProcessed++;
     const replyStart = client.writer.length;
+    // A CLIENT REPLY OFF earlier in the same EXEC silences the rest of it.
+    const wasOff = client.replyMode === "off";
     this.unnotifiedWrite = command.notify !== undefined && this.notifications.flags !== 0
       ? { command, argv }
       : undefined;
@@ -286,6 +312,7 @@ export class RedixServer {
       this.log.warning(`Command ${command.name} failed: ${error instanceof Error ? error.stack : error}`);
       client.writer.error(`ERR internal error while running '${command.name}': ${error}`);
     }
+    if (wasOff && client.replyMode === "off") client.writer.truncate(replyStart);
     this.unnotifiedWrite = undefined;
     if (tracking) this.tracking.end(client, command, argv);
     if (this.monitors.clients.size !== 0 && Monitors.shows(command)) this.monitors.feed(client, argv);
