@@ -263,6 +263,24 @@ export async function runScript(port: number, script: string[][]): Promise<Reply
 }
 
 /**
+ * A test body that runs `observe` against a real redis-server, then against a
+ * fresh Redix, and asserts both saw the same: for what a command script cannot
+ * capture (a MONITOR stream, the raw bytes of a pipeline). Callers skip the
+ * test when redis-server is absent (HAVE_REDIS).
+ */
+export function sameAsRedis<T>(observe: (port: number) => Promise<T>): () => Promise<void> {
+  return async () => {
+    const redis = await startRedis();
+    try {
+      const expected = await observe(redis.port);
+      await withServer(async ({ port }) => assert.deepEqual(await observe(port), expected));
+    } finally {
+      await redis.stop();
+    }
+  };
+}
+
+/**
  * A test body that runs each named script on a fresh connection to a real
  * redis-server and to Redix, and asserts the replies are equal, one step per
  * script. Callers skip the test when redis-server is absent (HAVE_REDIS).

@@ -4,7 +4,7 @@
  * may still run, and `redis-cli monitor` end to end.
  */
 import assert from "node:assert/strict";
-import { hasProgram, HAVE_REDIS, RawConnection, type Reply, startRedis, withServer } from "./helpers.ts";
+import { hasProgram, HAVE_REDIS, RawConnection, type Reply, sameAsRedis, withServer } from "./helpers.ts";
 
 /** The monitor line with its time and client port made comparable. */
 function normalized(line: Reply): string {
@@ -68,17 +68,7 @@ const COMMANDS = [
 Deno.test({
   name: "MONITOR streams the same lines as a real redis-server",
   ignore: !HAVE_REDIS,
-  fn: async () => {
-    const redis = await startRedis();
-    try {
-      const expected = await monitorLines(redis.port, COMMANDS);
-      await withServer(async ({ port }) => {
-        assert.deepEqual(await monitorLines(port, COMMANDS), expected);
-      });
-    } finally {
-      await redis.stop();
-    }
-  },
+  fn: sameAsRedis((port) => monitorLines(port, COMMANDS)),
 });
 
 Deno.test("a monitoring client sees its own commands and may not touch the keyspace", async () => {
