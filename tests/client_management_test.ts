@@ -109,6 +109,9 @@ const REPLY_PIPELINE = [
   ["EXEC"],
   ["ECHO", "off since EXEC"],
   ["CLIENT", "REPLY", "ON"],
+  ["CLIENT", "REPLY", "OFF"],
+  ["RESET"],
+  ["ECHO", "on again after RESET"],
 ];
 
 Deno.test({
@@ -227,10 +230,13 @@ Deno.test("CLIENT UNBLOCK ends a blocking command as a timeout (RESP2 and RESP3)
   });
 });
 
-Deno.test("CLIENT NO-EVICT shows as flag e", async () => {
+Deno.test("CLIENT NO-EVICT shows as flag e, and outlives RESET", async () => {
   await withServer(async ({ port }) => {
     const conn = await RawConnection.open(port);
     assert.equal(await conn.command("CLIENT", "NO-EVICT", "on"), "OK");
+    assert.match(String(await conn.command("CLIENT", "INFO")), / flags=e /);
+    // RESET keeps it, as in Redis 7.0.
+    assert.equal(await conn.command("RESET"), "RESET");
     assert.match(String(await conn.command("CLIENT", "INFO")), / flags=e /);
     assert.equal(await conn.command("CLIENT", "NO-EVICT", "off"), "OK");
     assert.match(String(await conn.command("CLIENT", "INFO")), / flags=N /);

@@ -137,7 +137,8 @@ function quit(client: Client): void {
 
 /**
  * RESET: back to a fresh connection's state (database 0, RESP2, no name, no
- * subscriptions, no transaction or watched keys, not a monitor).
+ * subscriptions, no transaction or watched keys, not a monitor, replies on;
+ * NO-EVICT stays, as in Redis 7.0).
  */
 function reset(client: Client): void {
   client.server.pubsub.removeClient(client);
@@ -147,6 +148,7 @@ function reset(client: Client): void {
   client.db = client.server.keyspace.dbs[0];
   client.writer.protocol = 2;
   client.name = "";
+  client.replyMode = "on";
   client.writer.simple("RESET");
 }
 
