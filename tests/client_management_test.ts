@@ -141,7 +141,7 @@ async function lineOf(admin: RawConnection, id: Reply): Promise<string> {
   return String(await admin.command("CLIENT", "LIST", "ID", String(id)));
 }
 
-Deno.test("CLIENT KILL closes the matching connections at once, by ID, ADDR, old form, TYPE and SKIPME", async () => {
+Deno.test("CLIENT KILL closes the matching connections at once, by ID, ADDR, old form, LADDR, USER, TYPE and SKIPME", async () => {
   await withServer(async ({ port }) => {
     const admin = await RawConnection.open(port);
     const victims = await Promise.all([1, 2, 3].map(() => RawConnection.open(port)));
@@ -162,13 +162,18 @@ Deno.test("CLIENT KILL closes the matching connections at once, by ID, ADDR, old
       error: "ERR No such client",
     });
 
+    // Every connection has the server's address as laddr, and the default user.
+    const byLaddr = await RawConnection.open(port);
+    assert.equal(await admin.command("CLIENT", "KILL", "LADDR", `127.0.0.1:${port}`, "USER", "default"), 1);
+    assert.equal(await byLaddr.readToEnd(), "");
+
     // TYPE normal spares the caller unless SKIPME no, and then it is closed after its reply.
     const other = await RawConnection.open(port);
     assert.equal(await admin.command("CLIENT", "KILL", "TYPE", "normal"), 1);
     assert.equal(await other.readToEnd(), "");
     assert.equal(await admin.command("CLIENT", "KILL", "TYPE", "normal", "SKIPME", "no"), 1);
     assert.equal(await admin.readToEnd(), "");
-    for (const conn of [...victims, other, admin]) conn.close();
+    for (const conn of [...victims, byLaddr, other, admin]) conn.close();
   });
 });
 
