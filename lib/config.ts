@@ -1174,7 +1174,8 @@ export class Config {
       const old = this.#values.get(p);
       previous.set(p, old);
       this.#values.set(p, value);
-      if (p.kind.format(value) === p.kind.format(old)) continue;
+      // Values compare as parsed: two flag sets can print the same (notify-keyspace-events' "A" hides n).
+      if (typeof value === "object" ? p.kind.format(value) === p.kind.format(old) : value === old) continue;
       const name = entries.find((e) => e.entry.param === p)!.entry.name;
       for (const hook of this.#hooks.get(p) ?? []) if (!hooks.has(hook)) hooks.set(hook, name);
     }

@@ -14,10 +14,15 @@ import {
   withServer,
 } from "./helpers.ts";
 
+/** Marks a script's blocking command that is to wait for a later one. */
+const BLOCKED = "<blocked>";
+
 /**
  * Runs `commands` on one connection with notify-keyspace-events set to
  * `classes` while another listens to every keyspace and keyevent channel,
- * and returns what it received as `channel payload` lines. When
+ * and returns what it received as `channel payload` lines. A command that
+ * starts with {@link BLOCKED} is sent on a connection of its own, which stays
+ * blocked until a later command serves it. When
  * `awaitChannel` is given, the listener first waits for a message there (an
  * event the server sends on its own, as `expired`). A PUBLISH to a marker
  * channel then tells the listener it has seen everything.
@@ -30,12 +35,25 @@ async function events(
 ): Promise<string[]> {
   const listener = await RawConnection.open(port);
   const writer = await RawConnection.open(port);
+  const blocked: RawConnection[] = [];
   try {
     await writer.command("FLUSHALL");
     await writer.command("CONFIG", "SET", "notify-keyspace-events", classes);
     await listener.command("PSUBSCRIBE", "__key*__:*");
     await listener.command("SUBSCRIBE", "end-of-test");
-    for (const command of commands) await writer.command(...command);
+    for (const command of commands) {
+      if (command[0] !== BLOCKED) {
+        await writer.command(...command);
+        continue;
+      }
+      const blockedClients = async () =>
+        Number((await writer.command("INFO", "clients") as string).match(/blocked_clients:(\d+)/)![1]);
+      const before = await blockedClients();
+      const waiter = await RawConnection.open(port);
+      blocked.push(waiter);
+      await waiter.send(encodeCommand(command.slice(1)));
+      while (await blockedClients() === before);
+    }
     const seen: string[] = [];
     const read = async () => {
       const message = await listener.reply() as string[];
@@ -50,6 +68,7 @@ async function events(
   } finally {
     listener.close();
     writer.close();
+    for (const waiter of blocked) waiter.close();
   }
 }
 
@@ -148,19 +167,139 @@ const SCRIPTS: Record<string, string[][]> = {
     ["LTRIM", "l", "5", "1"],
     ["RPUSH", "m", "1"],
     ["LPOP", "m"],
+    ["RPUSH", "m", "1", "2", "1"],
+    ["LREM", "m", "0", "1"],
+    ["LREM", "m", "0", "2"],
+    ["RPUSH", "m", "1"],
+    ["LTRIM", "m", "1", "0"],
+  ],
+  "list moves": [
+    ["RPUSH", "src", "a", "b", "c"],
+    ["LMOVE", "src", "dst", "LEFT", "RIGHT"],
+    ["LMOVE", "src", "dst", "RIGHT", "LEFT"],
+    ["RPOPLPUSH", "src", "src"],
+    ["RPOPLPUSH", "src", "dst"],
+    ["RPOPLPUSH", "src", "dst"],
+    ["SET", "str", "x"],
+    ["LMOVE", "dst", "str", "LEFT", "LEFT"],
+    ["BLMOVE", "dst", "dst2", "LEFT", "LEFT", "0"],
+    ["BRPOPLPUSH", "dst", "dst2", "0"],
+    ["BRPOPLPUSH", "dst", "dst2", "0"],
+  ],
+  "list pops": [
+    ["RPUSH", "a", "1", "2", "3"],
+    ["RPUSH", "b", "1"],
+    ["LMPOP", "2", "none", "a", "LEFT"],
+    ["LMPOP", "1", "a", "RIGHT", "COUNT", "5"],
+    ["LMPOP", "1", "a", "RIGHT"],
+    ["BLPOP", "none", "b", "0"],
+    ["RPUSH", "b", "1", "2", "3"],
+    ["BRPOP", "b", "0"],
+    ["BLMPOP", "0", "1", "b", "LEFT", "COUNT", "5"],
+  ],
+  "lists served later": [
+    [BLOCKED, "BLPOP", "w", "0"],
+    [BLOCKED, "BRPOP", "w", "0"],
+    ["RPUSH", "w", "a", "b", "c"],
+    [BLOCKED, "BLMPOP", "0", "1", "w2", "RIGHT", "COUNT", "5"],
+    ["LPUSH", "w2", "a", "b"],
+    [BLOCKED, "BLMOVE", "w3", "d", "RIGHT", "LEFT", "0"],
+    [BLOCKED, "BRPOPLPUSH", "d", "e", "0"],
+    ["RPUSH", "w3", "x"],
+    [BLOCKED, "BZPOPMIN", "z", "0"],
+    [BLOCKED, "BZPOPMAX", "z", "0"],
+    ["ZADD", "z", "1", "a", "2", "b", "3", "c"],
+    [BLOCKED, "BZMPOP", "0", "1", "z2", "MAX", "COUNT", "5"],
+    ["ZADD", "z2", "1", "a", "2", "b"],
+    [BLOCKED, "BLPOP", "m", "0"],
+    ["MULTI"],
+    ["RPUSH", "m", "a"],
+    ["RPUSH", "m", "b"],
+    ["EXEC"],
   ],
   "sorted sets": [
     ["ZADD", "z", "1", "a", "2", "b", "3", "c", "4", "d"],
     ["ZADD", "z", "1", "a"],
     ["ZINCRBY", "z", "1", "a"],
+    ["ZADD", "z", "INCR", "1", "a"],
+    ["ZADD", "z", "XX", "INCR", "1", "nope"],
+    ["ZADD", "z2", "INCR", "1", "a"],
+    ["ZINCRBY", "z3", "1", "a"],
     ["ZREM", "z", "a", "nope"],
     ["ZREMRANGEBYRANK", "z", "0", "0"],
     ["ZREMRANGEBYSCORE", "z", "0", "0"],
+    ["ZREMRANGEBYSCORE", "z", "3", "3"],
     ["ZADD", "y", "0", "a", "0", "b", "0", "c"],
     ["ZREMRANGEBYLEX", "y", "[a", "[a"],
     ["ZPOPMIN", "y"],
     ["ZPOPMAX", "y", "5"],
     ["ZPOPMIN", "z", "5"],
+    ["ZADD", "x", "1", "a", "2", "b", "3", "c"],
+    ["ZREMRANGEBYRANK", "x", "0", "-1"],
+    ["ZADD", "x", "1", "a", "2", "b", "3", "c"],
+    ["ZREMRANGEBYLEX", "x", "-", "+"],
+  ],
+  "sorted set pops": [
+    ["ZADD", "a", "1", "x", "2", "y", "3", "z"],
+    ["ZADD", "b", "1", "x"],
+    ["ZMPOP", "2", "none", "a", "MIN"],
+    ["ZMPOP", "1", "a", "MAX", "COUNT", "5"],
+    ["ZMPOP", "1", "a", "MAX"],
+    ["BZPOPMIN", "none", "b", "0"],
+    ["ZADD", "b", "1", "x", "2", "y", "3", "z"],
+    ["BZPOPMAX", "b", "0"],
+    ["BZMPOP", "0", "1", "b", "MIN", "COUNT", "5"],
+  ],
+  "sorted set stores": [
+    ["ZADD", "a", "1", "x", "2", "y"],
+    ["ZADD", "b", "1", "y", "2", "z"],
+    ["ZUNIONSTORE", "u", "2", "a", "b"],
+    ["ZINTERSTORE", "i", "2", "a", "b"],
+    ["ZDIFFSTORE", "d", "2", "a", "b"],
+    ["ZRANGESTORE", "r", "a", "0", "0"],
+    ["ZINTERSTORE", "i", "2", "a", "none"],
+    ["ZINTERSTORE", "i", "2", "a", "none"],
+    ["ZDIFFSTORE", "d", "2", "a", "a"],
+    ["ZUNIONSTORE", "u", "1", "none"],
+    ["ZRANGESTORE", "r", "a", "5", "6"],
+    ["ZRANGESTORE", "r", "a", "5", "6"],
+    ["SADD", "s", "x"],
+    ["ZUNIONSTORE", "a", "2", "a", "s"],
+  ],
+  sort: [
+    ["RPUSH", "l", "3", "1", "2"],
+    ["SORT", "l", "STORE", "dst"],
+    ["SORT", "l", "STORE", "dst"],
+    ["SORT", "none", "STORE", "dst"],
+    ["SORT", "none", "STORE", "dst"],
+    ["SORT", "l", "LIMIT", "5", "1", "STORE", "dst2"],
+    ["SORT", "l", "STORE", "l"],
+  ],
+  "new keys": [
+    ["SET", "a", "1"],
+    ["SET", "a", "2"],
+    ["MSET", "b", "1", "c", "2", "a", "3"],
+    ["MSETNX", "d", "1", "e", "2"],
+    ["HSET", "h", "f", "v"],
+    ["SADD", "s", "x", "y"],
+    ["SMOVE", "s", "t", "x"],
+    ["RENAME", "a", "a2"],
+    ["COPY", "a2", "a3"],
+    ["MOVE", "a3", "1"],
+    ["SET", "x", "1", "PX", "1"],
+    ["DEBUG", "SLEEP", "0.01"],
+    ["SET", "x", "2"],
+    ["INCR", "n"],
+    ["APPEND", "ap", "x"],
+    ["SETBIT", "bits", "1", "1"],
+    ["SINTERSTORE", "si", "s", "t"],
+    ["BITOP", "OR", "bo", "bits"],
+    ["ZADD", "z", "INCR", "1", "m"],
+    ["LMOVE", "l", "l2", "LEFT", "LEFT"],
+    ["RPUSH", "l", "a"],
+    ["LMOVE", "l", "l2", "LEFT", "LEFT"],
+    ["SORT", "l2", "STORE", "l3"],
+    ["ZUNIONSTORE", "z2", "1", "z"],
   ],
   "key misses": [["GET", "nope"], ["HGET", "nope", "f"], ["SET", "k", "v"], ["GET", "k"]],
 };
@@ -170,7 +309,9 @@ Deno.test("notifications: the events Redis sends, in order", { ignore: !HAVE_RED
   const redix = await startTestServer();
   try {
     for (const [name, script] of Object.entries(SCRIPTS)) {
-      for (const classes of name === "key misses" ? ["KEm", "Km", "KEA"] : ["KEA", "Eg", "K$lshzxe"]) {
+      for (
+        const classes of name === "key misses" ? ["KEm", "Km", "KEA"] : ["KEA", "Eg", "K$lshzxe", "KEAn"]
+      ) {
         await t.step(`${name} (${classes})`, async () => {
           assert.deepEqual(
             await events(redix.port, script, classes),

@@ -18,6 +18,7 @@ import { FAILED, integerArg, integerAtLeastArg, readTyped, writeTyped } from "./
 import { arityError, SYNTAX_ERROR } from "./errors.ts";
 import { type CommandDefinition, keysAfterNumkeys } from "./table.ts";
 import { NOTIFY } from "../config.ts";
+import { notifyKeyspaceEvent, notifyKeyspaceWrite } from "../server/notifications.ts";
 
 /** Deletes the key once its list is empty: a key never holds an empty list. */
 function dropIfEmpty(client: Client, key: string, list: ListValue): void {
@@ -115,9 +116,10 @@ function pop(left: boolean) {
 
 /**
  * Replies `[key, elements]` after popping up to `count` elements, or
- * `[key, element]` when count is undefined (BLPOP, BRPOP), and propagates
- * Redis's equivalent: LPOP key, or LPOP key n with the number actually popped.
- * The one pop behind LMPOP, BLMPOP, BLPOP and BRPOP, served at once or later.
+ * `[key, element]` when count is undefined (BLPOP, BRPOP), sends the event
+ * lpop or rpop (so not the command's name), and propagates Redis's
+ * equivalent: LPOP key, or LPOP key n with the number actually popped. The one
+ * pop behind LMPOP, BLMPOP, BLPOP and BRPOP, served at once or later.
  */
 function popWithKey(
   client: Client,
@@ -138,6 +140,7 @@ function popWithKey(
     popElements(client, key, list, left, n);
     effect.push(String(n));
   }
+  notifyKeyspaceWrite(client, NOTIFY.LIST, left ? "lpop" : "rpop", key);
   client.server.propagate(client.db, effect);
 }
 
@@ -241,6 +244,8 @@ function lmpop(blocking: boolean) {
  * if missing) and replies it; false, after WRONGTYPE, when the destination
  * holds another type, and then nothing moves. With source === destination the
  * list rotates: the push happens before the emptiness check, so it stays.
+ * The events are Redis's, the push's before the pop's (LMOVE, RPOPLPUSH and
+ * their blocking forms, served at once or later).
  */
 function moveElement(
   client: Client,
@@ -254,7 +259,9 @@ function moveElement(
   if (found === FAILED) return false;
   const value = list.pop(fromLeft);
   (found ?? createList(client, destination)).push(value, toLeft);
+  notifyKeyspaceEvent(client, NOTIFY.LIST, toLeft ? "lpush" : "rpush", destination);
   dropIfEmpty(client, source, list);
+  notifyKeyspaceWrite(client, NOTIFY.LIST, fromLeft ? "lpop" : "rpop", source);
   client.writer.bulk(value);
   return true;
 }

@@ -104,17 +104,16 @@ function smove(client: Client, argv: string[]): void {
     return;
   }
   dropIfEmpty(client, from, src);
+  notifyKeyspaceEvent(client, NOTIFY.SET, "srem", from);
+  if (src.size === 0) notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", from);
   let target = dst;
   if (target === undefined) {
     target = new SetValue();
     db.set(to, target);
   }
-  const added = target.add(member, maxIntset(client));
+  if (target.add(member, maxIntset(client))) notifyKeyspaceEvent(client, NOTIFY.SET, "sadd", to);
   w.integer(1);
   client.server.propagate(db, argv);
-  notifyKeyspaceEvent(client, NOTIFY.SET, "srem", from);
-  if (src.size === 0) notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", from);
-  if (added) notifyKeyspaceEvent(client, NOTIFY.SET, "sadd", to);
 }
 
 /**

@@ -14,6 +14,8 @@ import { strtod } from "../util/numbers.ts";
 import { FAILED, integerArg, isString, readValue } from "./access.ts";
 import { SYNTAX_ERROR, WRONGTYPE } from "./errors.ts";
 import type { CommandDefinition, KeyFinder } from "./table.ts";
+import { NOTIFY } from "../config.ts";
+import { notifyKeyspaceEvent } from "../server/notifications.ts";
 
 interface SortOptions {
   desc: boolean;
@@ -228,12 +230,15 @@ function sortCommand(readonly: boolean) {
       }
       return;
     }
+    // STORE's event is `sortstore`, or `del` for an empty result that deleted the destination.
     if (output.length !== 0) {
       const list = new ListValue();
       for (const item of output) list.push(item ?? "", false);
       client.db.set(options.store, list);
+      notifyKeyspaceEvent(client, NOTIFY.LIST, "sortstore", options.store);
       client.server.propagate(client.db, argv);
     } else if (client.db.delete(options.store)) {
+      notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", options.store);
       client.server.propagate(client.db, argv);
     }
     client.writer.integer(output.length);

@@ -33,6 +33,7 @@ import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
 import { type CommandDefinition, keysAfterNumkeys } from "./table.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
 import { NOTIFY } from "../config.ts";
+import { notifyKeyspaceEvent, notifyKeyspaceWrite } from "../server/notifications.ts";
 
 const NOT_FLOAT = "ERR value is not a valid float";
 const NAN_SCORE = "ERR resulting score is not a number (NaN)";
@@ -138,7 +139,8 @@ function dropIfEmpty(client: Client, key: string, zset: SortedSetValue): void {
 /**
  * ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member ..., and ZINCRBY (INCR with
  * its pair at argv[2]), as Redis's zaddGenericCommand: options, then every
- * score, then the key. Propagated as is when anything was added or updated.
+ * score, then the key. Propagated as is when anything was added or updated,
+ * with the event `zincr` for INCR (ZINCRBY's too), else `zadd`.
  */
 function zaddGeneric(client: Client, argv: string[], incrOnly: boolean): void {
   const w = client.writer;
@@ -218,7 +220,9 @@ function zaddGeneric(client: Client, argv: string[], incrOnly: boolean): void {
   } else {
     w.integer(ch ? added + updated : added);
   }
-  if (added + updated > 0) client.server.propagate(client.db, argv);
+  if (added + updated === 0) return;
+  notifyKeyspaceEvent(client, NOTIFY.ZSET, incr ? "zincr" : "zadd", key);
+  client.server.propagate(client.db, argv);
 }
 
 function zrem(client: Client, argv: string[]): void {
@@ -431,13 +435,21 @@ function zrangeGeneric(keyAt: number, store: boolean, fixedKind?: RangeKind, fix
 
 /**
  * What the STORE forms end with: the result replaces the destination (and its
- * TTL), or an empty one deletes it; propagated as is when anything changed.
+ * TTL), its event being the command's name, or an empty one deletes it, the
+ * event `del` (so not the table's); propagated as is when anything changed.
  */
 function storeResult(client: Client, argv: string[], result: SortedSetValue): void {
   const db = client.db;
+  const destination = argv[1];
   client.writer.integer(result.size);
-  if (result.size > 0) db.set(argv[1], result);
-  else if (!db.delete(argv[1])) return;
+  if (result.size > 0) {
+    db.set(destination, result);
+    notifyKeyspaceEvent(client, NOTIFY.ZSET, argv[0].toLowerCase(), destination);
+  } else if (db.delete(destination)) {
+    notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", destination);
+  } else {
+    return;
+  }
   client.server.propagate(db, argv);
 }
 
@@ -532,8 +544,12 @@ function zpop(max: boolean) {
   };
 }
 
-/** The non-blocking form Redis propagates a served ZMPOP / BZMPOP / BZPOP as. */
+/**
+ * What a ZMPOP, BZMPOP or BZPOPMIN/MAX (served at once or later) sends after
+ * its pop: ZPOPMIN/MAX's events, and that non-blocking form propagated.
+ */
 function propagatePop(client: Client, key: string, max: boolean, count?: number): void {
+  notifyKeyspaceWrite(client, NOTIFY.ZSET, max ? "zpopmax" : "zpopmin", key);
   const argv = [max ? "ZPOPMAX" : "ZPOPMIN", key];
   if (count !== undefined) argv.push(String(count));
   client.server.propagate(client.db, argv);
@@ -894,7 +910,6 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zadd",
-    notify: [NOTIFY.ZSET],
     arity: -4,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -906,7 +921,6 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zincrby",
-    notify: [NOTIFY.ZSET, "zincr"],
     arity: 4,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],

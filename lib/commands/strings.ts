@@ -245,7 +245,11 @@ function msetGeneric(nx: boolean) {
         }
       }
     }
-    for (let i = 1; i < argv.length; i += 2) db.set(argv[i], argv[i + 1]);
+    // Each key's `set` follows its own `new`, as in Redis, so not the table's events after all of them.
+    for (let i = 1; i < argv.length; i += 2) {
+      db.set(argv[i], argv[i + 1]);
+      notifyKeyspaceEvent(client, NOTIFY.STRING, "set", argv[i]);
+    }
     if (nx) client.writer.integer(1);
     else client.writer.ok();
     client.server.propagate(db, argv);
@@ -699,7 +703,6 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "mset",
-    notify: [NOTIFY.STRING, "set"],
     tips: ["request_policy:multi_shard", "response_policy:all_succeeded"],
     arity: -3,
     flags: ["write", "denyoom"],
@@ -712,7 +715,6 @@ export const stringCommands: CommandDefinition[] = [
   {
     ...STRING,
     name: "msetnx",
-    notify: [NOTIFY.STRING, "set"],
     tips: ["request_policy:multi_shard", "response_policy:agg_min"],
     arity: -3,
     flags: ["write", "denyoom"],

@@ -8,8 +8,11 @@
  * their own name or one fixed name: they say so in the command table
  * (CommandDefinition.notify), and the server sends it when the command first
  * propagates a change, so a command that changed nothing sends nothing. Only
- * commands whose events depend on what they did (EXPIRE, RENAME, SMOVE ...)
- * call {@link notifyKeyspaceEvent} themselves.
+ * commands whose events depend on what they did (EXPIRE, RENAME, SMOVE, ZADD
+ * INCR, the pops and moves of BLPOP, LMOVE, ZMPOP ... also when served to a
+ * blocked client later) call {@link notifyKeyspaceEvent} or
+ * {@link notifyKeyspaceWrite} themselves. `new` comes from the databases,
+ * where a key is added (Database.keyAdded), hooked only while the n class is on.
  *
  * @module
  */
@@ -23,12 +26,32 @@ export class Notifications {
   /** The classes enabled, as NOTIFY bits; 0 when notifications are off. */
   flags: number;
 
+  /** The databases whose added keys send `new` while the n class is enabled. */
+  private dbs: readonly Database[] = [];
+  private readonly keyAdded = (db: Database, key: string): void => this.notify(db, NOTIFY.NEW, "new", key);
+
   constructor(config: Config, private readonly pubsub: PubSub) {
     this.flags = config.getNumber("notify-keyspace-events");
     config.onChange("notify-keyspace-events", () => {
       this.flags = config.getNumber("notify-keyspace-events");
+      this.hookAddedKeys();
       return undefined;
     });
+  }
+
+  /**
+   * Sends `new` for the keys added to `dbs` (Redis's dbAdd), hooking them
+   * only while the n class is enabled, so that otherwise adding a key costs
+   * nothing for it.
+   */
+  watchAddedKeys(dbs: readonly Database[]): void {
+    this.dbs = dbs;
+    this.hookAddedKeys();
+  }
+
+  private hookAddedKeys(): void {
+    const hook = this.flags & NOTIFY.NEW ? this.keyAdded : undefined;
+    for (const db of this.dbs) db.keyAdded = hook;
   }
 
   /** Publishes one event of class `type` about `key`, if that class and K or E are enabled. */
@@ -47,11 +70,15 @@ export class Notifications {
    */
   commandWrote(db: Database, command: Command, keys: readonly string[]): void {
     const [type, event = command.name] = command.notify!;
-    for (const key of keys) {
-      this.notify(db, type, event, key);
-      if (type !== NOTIFY.GENERIC && db.data.get(key) === undefined) {
-        this.notify(db, NOTIFY.GENERIC, "del", key);
-      }
+    for (const key of keys) this.wrote(db, type, event, key);
+  }
+
+  /** One key's event after a write, and `del` after it if the write emptied the key, as {@link commandWrote}. */
+  wrote(db: Database, type: number, event: string, key: string): void {
+    if ((this.flags & (type | NOTIFY.GENERIC)) === 0) return;
+    this.notify(db, type, event, key);
+    if (type !== NOTIFY.GENERIC && db.data.get(key) === undefined) {
+      this.notify(db, NOTIFY.GENERIC, "del", key);
     }
   }
 }
@@ -65,4 +92,12 @@ export function notifyKeyspaceEvent(
   db = client.db,
 ): void {
   client.server.notifications.notify(db, type, event, key);
+}
+
+/**
+ * For handlers whose events are not the table's: `event` about `key` after a
+ * collection command wrote it, then `del` if that left it empty (and so gone).
+ */
+export function notifyKeyspaceWrite(client: Client, type: number, event: string, key: string): void {
+  client.server.notifications.wrote(client.db, type, event, key);
 }

@@ -130,6 +130,7 @@ export class RedixServer {
       },
       keyReady: (db, key) => this.blocking.keyReady(db, key),
     });
+    this.notifications.watchAddedKeys(this.keyspace.dbs);
     this.applyConfig();
   }
 

@@ -41,6 +41,12 @@ export class Database {
   readonly waitedKeys = new Set<string>();
   /** Where active expiry resumes its walk of {@link expires} (a Dict scan cursor). */
   private expiryCursor = 0;
+  /**
+   * Told of each key added to this database, where Redis's dbAdd sends the
+   * `new` keyspace event; undefined while nobody wants that, so that storing
+   * a value then costs this one check and no lookup.
+   */
+  keyAdded: ((db: Database, key: string) => void) | undefined = undefined;
 
   constructor(readonly index: number, private listener: DatabaseListener, private clock: AccessClock) {}
 
@@ -91,6 +97,7 @@ export class Database {
    * inherits the old one's counter.
    */
   private store(key: string, value: RedisValue): void {
+    const added = this.keyAdded !== undefined && this.peek(key) === undefined;
     if (this.waitedKeys.size !== 0 && this.waitedKeys.has(key)) this.listener.keyReady(this, key);
     const data = this.data;
     const clock = this.clock;
@@ -101,6 +108,7 @@ export class Database {
     } else {
       data.set(key, value);
     }
+    if (added) this.keyAdded!(this, key);
   }
 
   delete(key: string): boolean {
@@ -125,6 +133,7 @@ export class Database {
     target.data.setStamp(target.data.set(newKey, value), stamp);
     if (at !== undefined) target.expires.set(newKey, at);
     if (target.waitedKeys.has(newKey)) target.listener.keyReady(target, newKey);
+    target.keyAdded?.(target, newKey);
   }
 
   /** Seconds since a live key was last accessed (OBJECT IDLETIME, under a non-LFU policy). */

@@ -155,3 +155,19 @@ Deno.test("a waited key reports ready when it gets a value by any route, other k
   db.swapWith(other);
   assert.deepEqual(ready, ["0:w"]);
 });
+
+Deno.test("keyAdded hears of keys new to a database only, expired ones included, while it is set", () => {
+  const { db, other } = database(Date.now());
+  const added: string[] = [];
+  db.set("before", "v");
+  db.keyAdded = other.keyAdded = (target, key) => added.push(`${target.index}:${key}`);
+  db.set("k", "v");
+  db.overwrite("k", "w");
+  db.set("gone", "v");
+  db.setExpiry("gone", Date.now() - 1);
+  db.set("gone", "again");
+  db.transfer("k", other, "moved");
+  db.keyAdded = undefined;
+  db.set("after", "v");
+  assert.deepEqual(added, ["0:k", "0:gone", "0:gone", "1:moved"]);
+});
