@@ -55,7 +55,6 @@ const SCRIPTS: Record<string, string[][]> = {
     ["CLIENT", "UNBLOCK", "1", "TIMEOUT", "x"],
     ["CLIENT", "UNBLOCK", "-1"],
     ["CLIENT", "UNBLOCK", "0", "error"],
-    ["CLIENT", "NO-TOUCH", "on"],
   ],
   "list options": [
     ["CLIENT", "LIST", "ID"],
@@ -246,5 +245,33 @@ Deno.test("CLIENT NO-EVICT shows as flag e, and outlives RESET", async () => {
     assert.equal(await conn.command("CLIENT", "NO-EVICT", "off"), "OK");
     assert.match(String(await conn.command("CLIENT", "INFO")), / flags=N /);
     conn.close();
+  });
+});
+
+Deno.test("CLIENT NO-TOUCH (7.2): lookups leave a key's LFU counter alone, except TOUCH; flag T; RESET clears it", async () => {
+  await withServer(async ({ port }) => {
+    const quiet = await RawConnection.open(port);
+    const normal = await RawConnection.open(port);
+    // With lfu-log-factor 0 every access increments the counter, so counts are exact.
+    await normal.command("CONFIG", "SET", "maxmemory-policy", "allkeys-lfu", "lfu-log-factor", "0");
+    await normal.command("SET", "k", "v");
+    const freq = async () => await normal.command("OBJECT", "FREQ", "k");
+    const start = await freq() as number;
+    assert.equal(await quiet.command("CLIENT", "NO-TOUCH", "ON"), "OK");
+    assert.match(String(await quiet.command("CLIENT", "INFO")), / flags=T /);
+    for (let i = 0; i < 5; i++) assert.equal(await quiet.command("GET", "k"), "v");
+    assert.equal(await quiet.command("EXISTS", "k"), 1);
+    assert.equal(await freq(), start);
+    assert.equal(await quiet.command("TOUCH", "k"), 1);
+    assert.equal(await freq(), start + 1);
+    assert.equal(await normal.command("GET", "k"), "v");
+    assert.equal(await freq(), start + 2);
+    assert.deepEqual(await quiet.command("CLIENT", "NO-TOUCH", "maybe"), { error: "ERR syntax error" });
+    assert.equal(await quiet.command("RESET"), "RESET");
+    assert.match(String(await quiet.command("CLIENT", "INFO")), / flags=N /);
+    assert.equal(await quiet.command("GET", "k"), "v");
+    assert.equal(await freq(), start + 3);
+    quiet.close();
+    normal.close();
   });
 });

@@ -185,14 +185,17 @@ function clientReply(client: Client, argv: string[]): void {
   }
 }
 
-function clientNoEvict(client: Client, argv: string[]): void {
-  const mode = argv[2].toLowerCase();
-  if (mode !== "on" && mode !== "off") {
-    client.writer.error(SYNTAX_ERROR);
-    return;
-  }
-  client.noEvict = mode === "on";
-  client.writer.ok();
+/** CLIENT NO-EVICT and NO-TOUCH: `on` or `off`, any case, sets one flag of the connection. */
+function clientOnOff(set: (client: Client, on: boolean) => void) {
+  return (client: Client, argv: string[]): void => {
+    const mode = argv[2].toLowerCase();
+    if (mode !== "on" && mode !== "off") {
+      client.writer.error(SYNTAX_ERROR);
+      return;
+    }
+    set(client, mode === "on");
+    client.writer.ok();
+  };
 }
 
 /**
@@ -239,10 +242,21 @@ export const clientManagementSubcommands: CommandDefinition[] = [
   clientSubcommand("reply", 3, "Instructs the server whether to reply to commands.", clientReply, {
     since: "3.2.0",
   }),
-  clientSubcommand("no-evict", 3, "Sets the client eviction mode of the connection.", clientNoEvict, {
-    ...ADMIN,
-    since: "7.0.0",
-  }),
+  clientSubcommand(
+    "no-evict",
+    3,
+    "Sets the client eviction mode of the connection.",
+    clientOnOff((client, on) => client.noEvict = on),
+    { ...ADMIN, since: "7.0.0" },
+  ),
+  // From Redis 7.2: in 7.0.15 it is an unknown subcommand, so adding it changes no 7.0 reply that works.
+  clientSubcommand(
+    "no-touch",
+    3,
+    "Controls whether commands sent by the client affect the LRU/LFU of accessed keys.",
+    clientOnOff((client, on) => client.noTouch = on),
+    { since: "7.2.0" },
+  ),
   clientSubcommand(
     "unblock",
     -3,

@@ -138,7 +138,7 @@ function quit(client: Client): void {
 /**
  * RESET: back to a fresh connection's state (database 0, RESP2, no name, no
  * subscriptions, no transaction or watched keys, not a monitor, replies on;
- * NO-EVICT stays, as in Redis 7.0).
+ * NO-TOUCH off as in 7.2; NO-EVICT stays, as in Redis 7.0).
  */
 function reset(client: Client): void {
   client.server.pubsub.removeClient(client);
@@ -149,6 +149,7 @@ function reset(client: Client): void {
   client.writer.protocol = 2;
   client.name = "";
   client.replyMode = "on";
+  client.noTouch = false;
   client.writer.simple("RESET");
 }
 
@@ -178,6 +179,7 @@ function clientFlags(client: Client): string {
   if (tracking?.bcast) flags += "B";
   if (client.transaction.dirty) flags += "d";
   if (client.noEvict) flags += "e";
+  if (client.noTouch) flags += "T";
   return flags === "" ? "N" : flags;
 }
 

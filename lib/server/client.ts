@@ -55,6 +55,8 @@ export class Client {
   replyMode: "on" | "off" | "skip" = "on";
   /** CLIENT NO-EVICT: kept out of client eviction (shown as flag e). */
   noEvict = false;
+  /** CLIENT NO-TOUCH: this client's lookups leave keys' LRU/LFU stamps as they were (except TOUCH). */
+  noTouch = false;
   /** A read started while blocked and not yet consumed, into {@link blockedReadBuffer}. */
   private readWhileBlocked: Promise<number | null> | undefined;
   private blockedReadBuffer: Uint8Array | undefined;

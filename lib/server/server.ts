@@ -301,6 +301,7 @@ export class RedixServer {
     this.unnotifiedWrite = command.notify !== undefined && this.notifications.flags !== 0
       ? { command, argv }
       : undefined;
+    this.keyspace.clock.frozen = client.noTouch && command.name !== "touch";
     const tracking = this.tracking.count !== 0;
     if (tracking) this.tracking.begin(client);
     try {
@@ -313,6 +314,7 @@ export class RedixServer {
       this.log.warning(`Command ${command.name} failed: ${error instanceof Error ? error.stack : error}`);
       client.writer.error(`ERR internal error while running '${command.name}': ${error}`);
     }
+    this.keyspace.clock.frozen = false;
     if (wasOff && client.replyMode === "off") client.writer.truncate(replyStart);
     this.unnotifiedWrite = undefined;
     if (tracking) this.tracking.end(client, command, argv);

@@ -35,6 +35,8 @@ export class AccessClock {
   lfuLogFactor = 10;
   /** Minutes of idleness per counter decrement; 0 never decrements. */
   lfuDecayTime = 1;
+  /** Set while a CLIENT NO-TOUCH client's command runs: lookups then leave stamps alone. */
+  frozen = false;
 
   constructor(now = Date.now()) {
     this.update(now);

@@ -63,7 +63,7 @@ export class Database {
     if (this.expireIfNeeded(key)) return undefined;
     const data = this.data;
     const slot = data.find(key);
-    if (slot !== 0) {
+    if (slot !== 0 && !this.clock.frozen) {
       const clock = this.clock;
       data.setStamp(slot, clock.lfu ? clock.lfuTouched(data.stampAt(slot)) : clock.lru);
     }
