@@ -365,3 +365,68 @@ export function sameStepsAsRedis(
     ([connection, command], i) => `step ${i}: connection ${connection} ${command.join(" ")}`,
   );
 }
+
+/** The number of blocked clients, from INFO clients. */
+export async function blockedClients(admin: RawConnection): Promise<number> {
+  const info = await admin.command("INFO", "clients") as string;
+  return Number(/blocked_clients:(\d+)/.exec(info)![1]);
+}
+
+/** Sends a blocking command on a new connection (after HELLO 3 when `resp3`); its reply is read later. */
+export async function waiter(port: number, argv: string[], resp3 = false): Promise<RawConnection> {
+  const conn = await RawConnection.open(port);
+  if (resp3) await conn.command("HELLO", "3");
+  await conn.send(encodeCommand(argv));
+  return conn;
+}
+
+/** Waits until exactly `n` clients are blocked: the waiters are parked, in the order they were sent. */
+export async function blocked(admin: RawConnection, n: number): Promise<void> {
+  await waitFor(async () => await blockedClients(admin) === n, `${n} blocked clients`);
+}
+
+/** Several clients acting in turn, returning what they saw. */
+export interface Scenario {
+  run: (port: number, admin: RawConnection) => Promise<Reply[]>;
+  expected: Reply[];
+}
+
+/**
+ * Registers the scenarios twice, each run on a flushed database: on Redix, and
+ * (where installed) on redis-server, so that the expectations are Redis's own.
+ */
+export function scenarioTests(name: string, scenarios: Record<string, Scenario>): void {
+  const runAll = (port: () => number) => async (t: Deno.TestContext) => {
+    for (const [step, { run, expected }] of Object.entries(scenarios)) {
+      await t.step(step, async () => {
+        const admin = await RawConnection.open(port());
+        try {
+          await admin.command("FLUSHALL");
+          assert.deepEqual(await run(port(), admin), expected);
+        } finally {
+          admin.close();
+        }
+      });
+    }
+  };
+  Deno.test(name, async (t) => {
+    const redix = await startTestServer();
+    try {
+      await runAll(() => redix.port)(t);
+    } finally {
+      await redix.close();
+    }
+  });
+  Deno.test({
+    name: `${name}: the expectations are redis-server's`,
+    ignore: !HAVE_REDIS,
+    fn: async (t) => {
+      const redis = await startRedis();
+      try {
+        await runAll(() => redis.port)(t);
+      } finally {
+        await redis.stop();
+      }
+    },
+  });
+}

@@ -11,13 +11,18 @@ import { Redis } from "ioredis";
 import { listCommands } from "../lib/commands/lists.ts";
 import {
   ALL_BYTES,
+  blocked,
+  blockedClients,
   encodeCommand,
   HAVE_REDIS,
   RawConnection,
   type Reply,
   sameRepliesAsRedis,
+  type Scenario,
+  scenarioTests,
   startRedis,
   startTestServer,
+  waiter,
   waitFor,
   withServer,
 } from "./helpers.ts";
@@ -481,40 +486,19 @@ Deno.test({
   },
 });
 
-/** The number of blocked clients, from INFO clients. */
-async function blockedClients(admin: RawConnection): Promise<number> {
-  const info = await admin.command("INFO", "clients") as string;
-  return Number(/blocked_clients:(\d+)/.exec(info)![1]);
-}
-
-/** Sends a blocking command on a new connection; its reply is read later. */
-async function waiter(port: number, ...argv: string[]): Promise<RawConnection> {
-  const conn = await RawConnection.open(port);
-  await conn.send(encodeCommand(argv));
-  return conn;
-}
-
-/** Waits until exactly `n` clients are blocked: the waiters are parked, in the order they were sent. */
-async function blocked(admin: RawConnection, n: number): Promise<void> {
-  await waitFor(async () => await blockedClients(admin) === n, `${n} blocked clients`);
-}
-
 /**
  * Blocking scenarios, each run on a fresh database and returning what its
  * clients saw; the expected values are asserted on Redix and, where it is
  * installed, on redis-server, so they are Redis's own.
  */
-const BLOCKING: Record<
-  string,
-  { run: (port: number, admin: RawConnection) => Promise<Reply[]>; expected: Reply[] }
-> = {
+const BLOCKING: Record<string, Scenario> = {
   "waiters are served in arrival order and a served push leaves no key": {
     run: async (port, admin) => {
-      const w1 = await waiter(port, "BLPOP", "k", "0");
+      const w1 = await waiter(port, ["BLPOP", "k", "0"]);
       await blocked(admin, 1);
-      const w2 = await waiter(port, "BLPOP", "other", "k", "0");
+      const w2 = await waiter(port, ["BLPOP", "other", "k", "0"]);
       await blocked(admin, 2);
-      const w3 = await waiter(port, "BRPOP", "k", "0");
+      const w3 = await waiter(port, ["BRPOP", "k", "0"]);
       await blocked(admin, 3);
       const seen = [await admin.command("RPUSH", "k", "a", "b"), await w1.reply(), await w2.reply()];
       seen.push(await admin.command("LLEN", "k"), await admin.command("EXISTS", "k"));
@@ -532,9 +516,9 @@ const BLOCKING: Record<
   },
   "more elements than waiters: the rest stays": {
     run: async (port, admin) => {
-      const w1 = await waiter(port, "BRPOP", "k", "0");
+      const w1 = await waiter(port, ["BRPOP", "k", "0"]);
       await blocked(admin, 1);
-      const w2 = await waiter(port, "BLPOP", "k", "0");
+      const w2 = await waiter(port, ["BLPOP", "k", "0"]);
       await blocked(admin, 2);
       const seen = [
         await admin.command("RPUSH", "k", "a", "b", "c", "d"),
@@ -561,7 +545,7 @@ const BLOCKING: Record<
         ]]
       ) {
         const start = Date.now();
-        const w = await waiter(port, ...argv);
+        const w = await waiter(port, argv);
         seen.push(await w.reply());
         const waited = Date.now() - start;
         assert.ok(
@@ -577,9 +561,9 @@ const BLOCKING: Record<
   },
   "a disconnected waiter is dropped and the next one gets the element": {
     run: async (port, admin) => {
-      const w1 = await waiter(port, "BLPOP", "k", "0");
+      const w1 = await waiter(port, ["BLPOP", "k", "0"]);
       await blocked(admin, 1);
-      const w2 = await waiter(port, "BLPOP", "k", "0");
+      const w2 = await waiter(port, ["BLPOP", "k", "0"]);
       await blocked(admin, 2);
       w1.close();
       await blocked(admin, 1);
@@ -595,11 +579,11 @@ const BLOCKING: Record<
   },
   "BLMOVE, BRPOPLPUSH and BLMPOP chain through the keys they push to": {
     run: async (port, admin) => {
-      const w1 = await waiter(port, "BLMOVE", "a", "b", "LEFT", "RIGHT", "0");
+      const w1 = await waiter(port, ["BLMOVE", "a", "b", "LEFT", "RIGHT", "0"]);
       await blocked(admin, 1);
-      const w2 = await waiter(port, "BRPOPLPUSH", "b", "c", "0");
+      const w2 = await waiter(port, ["BRPOPLPUSH", "b", "c", "0"]);
       await blocked(admin, 2);
-      const w3 = await waiter(port, "BLMPOP", "0", "2", "x", "c", "LEFT", "COUNT", "5");
+      const w3 = await waiter(port, ["BLMPOP", "0", "2", "x", "c", "LEFT", "COUNT", "5"]);
       await blocked(admin, 3);
       const seen = [
         await admin.command("RPUSH", "a", "1", "2"),
@@ -615,7 +599,7 @@ const BLOCKING: Record<
   },
   "BLMPOP waits on several keys and pops up to COUNT from the one that fills": {
     run: async (port, admin) => {
-      const w1 = await waiter(port, "BLMPOP", "0", "2", "k1", "k2", "RIGHT", "COUNT", "2");
+      const w1 = await waiter(port, ["BLMPOP", "0", "2", "k1", "k2", "RIGHT", "COUNT", "2"]);
       await blocked(admin, 1);
       const seen = [await admin.command("RPUSH", "k2", "1", "2", "3"), await w1.reply()];
       seen.push(await admin.command("LRANGE", "k2", "0", "-1"));
@@ -626,7 +610,7 @@ const BLOCKING: Record<
   },
   "a waited key that gets another type keeps its waiter waiting": {
     run: async (port, admin) => {
-      const w1 = await waiter(port, "BLPOP", "k", "0");
+      const w1 = await waiter(port, ["BLPOP", "k", "0"]);
       await blocked(admin, 1);
       const seen = [await admin.command("SET", "k", "v"), await blockedClients(admin)];
       seen.push(await admin.command("DEL", "k"), await admin.command("RPUSH", "k", "a"), await w1.reply());
@@ -637,7 +621,7 @@ const BLOCKING: Record<
   },
   "a served BLMOVE whose destination holds another type gets WRONGTYPE and stops waiting": {
     run: async (port, admin) => {
-      const w1 = await waiter(port, "BLMOVE", "src", "str", "LEFT", "RIGHT", "0");
+      const w1 = await waiter(port, ["BLMOVE", "src", "str", "LEFT", "RIGHT", "0"]);
       await blocked(admin, 1);
       await admin.command("SET", "str", "v");
       const seen = [await admin.command("RPUSH", "src", "a"), await w1.reply()];
@@ -665,44 +649,7 @@ const BLOCKING: Record<
   },
 };
 
-/** Runs every blocking scenario against the server on `port`, each on a flushed database. */
-function blockingScenarios(port: () => number) {
-  return async (t: Deno.TestContext) => {
-    for (const [name, { run, expected }] of Object.entries(BLOCKING)) {
-      await t.step(name, async () => {
-        const admin = await RawConnection.open(port());
-        try {
-          await admin.command("FLUSHALL");
-          assert.deepEqual(await run(port(), admin), expected);
-        } finally {
-          admin.close();
-        }
-      });
-    }
-  };
-}
-
-Deno.test("blocking list commands with several clients", async (t) => {
-  const redix = await startTestServer();
-  try {
-    await blockingScenarios(() => redix.port)(t);
-  } finally {
-    await redix.close();
-  }
-});
-
-Deno.test({
-  name: "the blocking scenarios' expectations are redis-server's",
-  ignore: !HAVE_REDIS,
-  fn: async (t) => {
-    const redis = await startRedis();
-    try {
-      await blockingScenarios(() => redis.port)(t);
-    } finally {
-      await redis.stop();
-    }
-  },
-});
+scenarioTests("blocking list commands with several clients", BLOCKING);
 
 Deno.test("list writes propagate what Redis 7.0 propagates; blocking pops as their non-blocking form", async () => {
   await withServer(async ({ port, server }) => {
@@ -761,10 +708,10 @@ Deno.test("list writes propagate what Redis 7.0 propagates; blocking pops as the
     await conn.command("FLUSHALL");
     effects.length = 0;
     const waiters = [
-      await waiter(port, "BLPOP", "k", "0"),
-      await waiter(port, "BLMOVE", "a", "b", "LEFT", "RIGHT", "0"),
-      await waiter(port, "BRPOPLPUSH", "b", "c", "0"),
-      await waiter(port, "BLMPOP", "0", "1", "c", "RIGHT", "COUNT", "5"),
+      await waiter(port, ["BLPOP", "k", "0"]),
+      await waiter(port, ["BLMOVE", "a", "b", "LEFT", "RIGHT", "0"]),
+      await waiter(port, ["BRPOPLPUSH", "b", "c", "0"]),
+      await waiter(port, ["BLMPOP", "0", "1", "c", "RIGHT", "COUNT", "5"]),
     ];
     await blocked(conn, 4);
     await conn.command("RPUSH", "k", "1", "2");

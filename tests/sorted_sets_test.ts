@@ -10,13 +10,15 @@ import { createClient } from "redis";
 import { Redis } from "ioredis";
 import {
   ALL_BYTES,
-  encodeCommand,
+  blocked,
+  blockedClients,
   HAVE_REDIS,
   RawConnection,
   type Reply,
   sameRepliesAsRedis,
-  startRedis,
-  startTestServer,
+  type Scenario,
+  scenarioTests,
+  waiter,
   waitFor,
   withServer,
 } from "./helpers.ts";
@@ -612,33 +614,11 @@ Deno.test({
   fn: sameRepliesAsRedis(SCRIPTS),
 });
 
-/** The number of blocked clients, from INFO clients. */
-async function blockedClients(admin: RawConnection): Promise<number> {
-  const info = await admin.command("INFO", "clients") as string;
-  return Number(/blocked_clients:(\d+)/.exec(info)![1]);
-}
-
-/** Sends a blocking command on a new connection (after HELLO 3 when `resp3`); its reply is read later. */
-async function waiter(port: number, argv: string[], resp3 = false): Promise<RawConnection> {
-  const conn = await RawConnection.open(port);
-  if (resp3) await conn.command("HELLO", "3");
-  await conn.send(encodeCommand(argv));
-  return conn;
-}
-
-/** Waits until exactly `n` clients are blocked: the waiters are parked, in the order they were sent. */
-async function blocked(admin: RawConnection, n: number): Promise<void> {
-  await waitFor(async () => await blockedClients(admin) === n, `${n} blocked clients`);
-}
-
 /**
  * Blocking scenarios, each on a flushed database, returning what the clients
  * saw; the expectations hold on Redix and, where installed, on redis-server.
  */
-const BLOCKING: Record<
-  string,
-  { run: (port: number, admin: RawConnection) => Promise<Reply[]>; expected: Reply[] }
-> = {
+const BLOCKING: Record<string, Scenario> = {
   "waiters are served in arrival order, each from the key that got members": {
     run: async (port, admin) => {
       const w1 = await waiter(port, ["BZPOPMIN", "z", "0"]);
@@ -721,44 +701,7 @@ const BLOCKING: Record<
   },
 };
 
-/** Runs every blocking scenario against the server on `port`. */
-function blockingScenarios(port: () => number) {
-  return async (t: Deno.TestContext) => {
-    for (const [name, { run, expected }] of Object.entries(BLOCKING)) {
-      await t.step(name, async () => {
-        const admin = await RawConnection.open(port());
-        try {
-          await admin.command("FLUSHALL");
-          assert.deepEqual(await run(port(), admin), expected);
-        } finally {
-          admin.close();
-        }
-      });
-    }
-  };
-}
-
-Deno.test("blocking sorted set pops with several clients", async (t) => {
-  const redix = await startTestServer();
-  try {
-    await blockingScenarios(() => redix.port)(t);
-  } finally {
-    await redix.close();
-  }
-});
-
-Deno.test({
-  name: "the blocking sorted set scenarios' expectations are redis-server's",
-  ignore: !HAVE_REDIS,
-  fn: async (t) => {
-    const redis = await startRedis();
-    try {
-      await blockingScenarios(() => redis.port)(t);
-    } finally {
-      await redis.stop();
-    }
-  },
-});
+scenarioTests("blocking sorted set pops with several clients", BLOCKING);
 
 Deno.test("sorted set writes propagate what Redis 7.0 propagates", async () => {
   await withServer(async ({ port, server }) => {
