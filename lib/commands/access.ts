@@ -65,7 +65,10 @@ export function readString(
  * keyspace hit or miss: Redis's lookupKeyWrite does not.
  */
 export function writeString(client: Client, key: string): StringValue | undefined | typeof FAILED {
-  const value = client.db.get(key);
+  const db = client.db;
+  // The caller may change the value in place: a running snapshot keeps it first.
+  if (db.cow !== undefined) db.cow.before(key, true);
+  const value = db.get(key);
   if (value === undefined || isString(value)) return value;
   client.writer.error(WRONGTYPE);
   return FAILED;
@@ -95,7 +98,10 @@ export function writeTyped<T>(
   key: string,
   kind: ValueClass<T>,
 ): T | undefined | typeof FAILED {
-  const value = client.db.get(key);
+  const db = client.db;
+  // The caller may change the value in place: a running snapshot keeps it first.
+  if (db.cow !== undefined) db.cow.before(key, true);
+  const value = db.get(key);
   if (value === undefined || value instanceof kind) return value as T | undefined;
   client.writer.error(WRONGTYPE);
   return FAILED;

@@ -29,6 +29,16 @@ export interface DatabaseListener {
   keyReady(db: Database, key: string): void;
 }
 
+/**
+ * A running snapshot's hook (see persistence/snapshot.ts): told before a key is
+ * written, so that it can keep the key's value as of the snapshot's start if it
+ * has not saved the key yet. `copy` when the value stays in the database and
+ * may change in place, so it must be copied rather than kept.
+ */
+export interface CopyOnWrite {
+  before(key: string, copy: boolean): void;
+}
+
 export class Database {
   /** Not readonly: SWAPDB exchanges the contents of two databases, see {@link swapWith}. */
   data = new Dict<RedisValue>();
@@ -47,6 +57,12 @@ export class Database {
    * a value then costs this one check and no lookup.
    */
   keyAdded: ((db: Database, key: string) => void) | undefined = undefined;
+  /**
+   * Set while a BGSAVE walks this database's dicts: every write to a key calls
+   * it first (here, and in access.ts for writes in place). Without a snapshot
+   * it costs writes this one check.
+   */
+  cow: CopyOnWrite | undefined = undefined;
 
   constructor(readonly index: number, private listener: DatabaseListener, private clock: AccessClock) {}
 
@@ -82,12 +98,14 @@ export class Database {
 
   /** Stores a value and clears any TTL the key had, as SET does. */
   set(key: string, value: RedisValue): void {
+    if (this.cow !== undefined) this.cow.before(key, false);
     this.store(key, value);
     if (this.expires.size !== 0) this.expires.delete(key);
   }
 
   /** Stores a value keeping the key's TTL (SETRANGE, APPEND, SET KEEPTTL ...). */
   overwrite(key: string, value: RedisValue): void {
+    if (this.cow !== undefined) this.cow.before(key, false);
     this.store(key, value);
   }
 
@@ -113,6 +131,7 @@ export class Database {
 
   delete(key: string): boolean {
     if (this.get(key) === undefined) return false;
+    if (this.cow !== undefined) this.cow.before(key, false);
     this.data.delete(key);
     this.expires.delete(key);
     return true;
@@ -124,6 +143,9 @@ export class Database {
    * RENAME and MOVE hand over the value itself, as Redis moves the object.
    */
   transfer(key: string, target: Database, newKey: string): void {
+    // The value moves on and may change in place under its new name.
+    if (this.cow !== undefined) this.cow.before(key, true);
+    if (target.cow !== undefined) target.cow.before(newKey, false);
     const slot = this.data.find(key);
     const value = this.data.valueAt(slot)!;
     const stamp = this.data.stampAt(slot);
@@ -178,9 +200,15 @@ export class Database {
     [this.data, other.data] = [other.data, this.data];
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.expiryCursor, other.expiryCursor] = [other.expiryCursor, this.expiryCursor];
+    [this.cow, other.cow] = [other.cow, this.cow];
     // Blocked clients stay with their database number, which now holds other keys.
     for (const db of [this, other]) {
-      for (const key of db.waitedKeys) if (db.data.get(key) !== undefined) db.listener.keyReady(db, key);
+      for (const key of db.waitedKeys) {
+        if (db.data.get(key) === undefined) continue;
+        // A blocked client served next changes the value in place.
+        if (db.cow !== undefined) db.cow.before(key, true);
+        db.listener.keyReady(db, key);
+      }
     }
   }
 
@@ -190,23 +218,33 @@ export class Database {
   }
 
   setExpiry(key: string, at: number): void {
+    if (this.cow !== undefined) this.cow.before(key, true);
     this.expires.set(key, at);
   }
 
   /** Removes a TTL; true if there was one. */
   persist(key: string): boolean {
+    if (this.cow !== undefined && this.expires.has(key)) this.cow.before(key, true);
     return this.expires.delete(key);
   }
 
   /** Drops every key in O(1); the garbage collector frees the old tables lazily. */
   clear(): void {
+    this.expiryCursor = 0;
+    if (this.cow !== undefined) {
+      // A snapshot walks the old dicts: leave them to it, unchanged.
+      this.data = new Dict();
+      this.expires = new Dict();
+      this.cow = undefined;
+      return;
+    }
     this.data.clear();
     this.expires.clear();
-    this.expiryCursor = 0;
   }
 
   /** Deletes a key whose time has passed and tells the listener. */
   expire(key: string): void {
+    if (this.cow !== undefined) this.cow.before(key, false);
     this.data.delete(key);
     this.expires.delete(key);
     this.listener.keyExpired(this, key);

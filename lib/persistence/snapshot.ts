@@ -1,0 +1,222 @@
+/**
+ * A point-in-time walk of the key space without fork (DESIGN.md §10).
+ *
+ * Redis forks and lets the kernel copy pages on write. Here the snapshot walks
+ * the live databases a bounded batch at a time, between which clients are
+ * served, and every write to a key goes first through {@link Database.cow}:
+ * if the walk has not written that key yet, the snapshot keeps the key's value
+ * and TTL as they are now (a clone if the value stays in the database and can
+ * still change in place, the object itself if the write removes it), and the
+ * walk then skips the key. So the file holds each key exactly once, as it was
+ * when the snapshot started; keys added later are left out, keys deleted later
+ * are in; and only keys written during the save are ever copied.
+ *
+ * How the walk knows whether it has passed a key, in O(1) and without a set of
+ * every written key: at the start each database's keys are frozen in an array
+ * (one pointer per key; the strings are shared), and the walk goes over it in
+ * {@link BUCKETS} passes, pass `b` writing the keys whose walk hash falls in
+ * bucket `b`. A key of an earlier bucket has been written; of a later bucket,
+ * not; of the current one, the walk remembers the keys it wrote in this pass
+ * (about 1/BUCKETS of them). Hashes are computed once, in the first pass.
+ *
+ * The snapshot holds the database's dicts themselves, not the Database: SWAPDB
+ * exchanges the dicts and their `cow` hooks together, FLUSHDB/FLUSHALL give
+ * the Database new dicts and leave the old ones to the walk.
+ *
+ * @module
+ */
+import type { Config } from "../config.ts";
+import type { CopyOnWrite, Database, RedisValue } from "../store/database.ts";
+import type { Dict } from "../store/dict.ts";
+import { RawString } from "../store/raw_string.ts";
+
+/** What the snapshot needs of an RDB encoder (RdbEncoder has it; tests use a fake). */
+export interface SnapshotSink {
+  selectDb(index: number, size: number, expires: number): void;
+  entry(key: string, value: RedisValue, expireAt: number | undefined, config: Config): void;
+}
+
+/** Passes over a large database; a small one is walked in one pass. */
+const BUCKETS = 64;
+const ONE_PASS_BELOW = 65536;
+/** Keys handled between two looks at the clock. */
+const CLOCK_EVERY = 64;
+
+/** FNV-1a over the chars: only orders the walk, so it need not be secret. */
+function walkHash(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** A copy of a value that stays in the database, where it may change in place. */
+export function copyValue(value: RedisValue): RedisValue {
+  if (typeof value === "string") return value;
+  if (value instanceof RawString) return new RawString(value.view().slice());
+  return value.clone();
+}
+
+interface Kept {
+  key: string;
+  value: RedisValue;
+  expireAt: number | undefined;
+}
+
+/** One database's part of a snapshot, and its copy-on-write hook. */
+export class DbSnapshot implements CopyOnWrite {
+  /** The walk has written every key: writes no longer concern it. */
+  done = false;
+  /** Keys as of the start; "" once the walk wrote or skipped them is not needed. */
+  private keys: string[];
+  private hashes: Uint32Array;
+  private readonly mask: number;
+  /** The bucket of the current pass; a key of a lower bucket has been walked. */
+  private bucket = 0;
+  /** Next index in {@link keys} in the current pass. */
+  private position = 0;
+  /** Keys written in the current pass. */
+  private walkedInPass = new Set<string>();
+  /** Keys a write reached first: either kept in {@link pending}, or added after the start. */
+  private touched = new Set<string>();
+  private pending: Kept[] = [];
+  /** How many values writes made this snapshot keep (INFO's copy-on-write figures). */
+  copies = 0;
+  readonly size: number;
+  readonly expiresSize: number;
+  started = false;
+
+  constructor(
+    readonly index: number,
+    readonly data: Dict<RedisValue>,
+    readonly expires: Dict<number>,
+  ) {
+    this.size = data.size;
+    this.expiresSize = expires.size;
+    this.keys = Array.from(data.keys());
+    this.hashes = new Uint32Array(this.keys.length);
+    this.mask = this.keys.length < ONE_PASS_BELOW ? 0 : BUCKETS - 1;
+  }
+
+  /** Whether the walk has written `key` already. */
+  private walked(key: string): boolean {
+    if (this.mask === 0) return this.walkedInPass.has(key);
+    const b = walkHash(key) & this.mask;
+    return b < this.bucket || (b === this.bucket && this.walkedInPass.has(key));
+  }
+
+  before(key: string, copy: boolean): void {
+    if (this.done || this.touched.has(key) || this.walked(key)) return;
+    this.touched.add(key);
+    const value = this.data.get(key);
+    if (value === undefined) return; // added after the start: not in this snapshot
+    this.copies++;
+    this.pending.push({ key, value: copy ? copyValue(value) : value, expireAt: this.expires.get(key) });
+  }
+
+  /**
+   * Writes keys until `deadline` (performance.now() ms) or the end; true when
+   * this database is complete.
+   */
+  step(sink: SnapshotSink, config: Config, deadline: number): boolean {
+    if (this.done) return true;
+    if (!this.started) {
+      this.started = true;
+      if (this.size !== 0) sink.selectDb(this.index, this.size, this.expiresSize);
+    }
+    this.flushPending(sink, config);
+    const keys = this.keys;
+    const hashes = this.hashes;
+    const mask = this.mask;
+    const n = keys.length;
+    let i = this.position;
+    let count = 0;
+    while (true) {
+      if (i === n) {
+        if (this.bucket === mask) break;
+        this.bucket++;
+        this.walkedInPass = new Set();
+        i = 0;
+      }
+      const key = keys[i];
+      if (mask === 0) {
+        this.write(sink, config, key);
+      } else {
+        let h: number;
+        if (this.bucket === 0) hashes[i] = h = walkHash(key);
+        else h = hashes[i];
+        if ((h & mask) === this.bucket) this.write(sink, config, key);
+      }
+      i++;
+      if (++count % CLOCK_EVERY === 0 && performance.now() >= deadline) {
+        this.position = i;
+        return false;
+      }
+    }
+    this.flushPending(sink, config);
+    this.finish();
+    return true;
+  }
+
+  private write(sink: SnapshotSink, config: Config, key: string): void {
+    if (this.touched.has(key)) return;
+    this.walkedInPass.add(key);
+    sink.entry(key, this.data.get(key)!, this.expires.get(key), config);
+  }
+
+  private flushPending(sink: SnapshotSink, config: Config): void {
+    if (this.pending.length === 0) return;
+    for (const { key, value, expireAt } of this.pending) sink.entry(key, value, expireAt, config);
+    this.pending = [];
+  }
+
+  /** Lets go of everything: the walk is complete or abandoned. */
+  finish(): void {
+    this.done = true;
+    this.keys = [];
+    this.hashes = new Uint32Array(0);
+    this.walkedInPass = new Set();
+    this.touched = new Set();
+    this.pending = [];
+  }
+}
+
+/**
+ * The whole key space's snapshot: one {@link DbSnapshot} per database, hooked
+ * into the databases from construction until {@link finish}.
+ */
+export class Snapshot {
+  readonly parts: DbSnapshot[];
+  private current = 0;
+  keysTotal = 0;
+
+  constructor(private dbs: readonly Database[]) {
+    this.parts = dbs.map((db) => new DbSnapshot(db.index, db.data, db.expires));
+    for (const part of this.parts) this.keysTotal += part.size;
+    dbs.forEach((db, i) => db.cow = this.parts[i]);
+  }
+
+  /** Writes until `deadline` (performance.now() ms); true when the snapshot is complete. */
+  step(sink: SnapshotSink, config: Config, deadline: number): boolean {
+    while (this.current < this.parts.length) {
+      if (!this.parts[this.current].step(sink, config, deadline)) return false;
+      this.current++;
+    }
+    this.finish();
+    return true;
+  }
+
+  /** Unhooks from the databases: after completion, or to abandon the snapshot. */
+  finish(): void {
+    for (const part of this.parts) part.finish();
+    for (const db of this.dbs) {
+      if (db.cow !== undefined && this.parts.includes(db.cow as DbSnapshot)) db.cow = undefined;
+    }
+  }
+
+  /** Values writes made this snapshot keep so far. */
+  get copies(): number {
+    let n = 0;
+    for (const part of this.parts) n += part.copies;
+    return n;
+  }
+}
