@@ -1,16 +1,6 @@
 import assert from "node:assert/strict";
 import { Dict } from "./dict.ts";
-
-/** A small seeded PRNG so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../../tests/prng.ts";
 
 /** Binary strings: the empty string, every single byte, then random byte strings. */
 function binaryKeys(random: () => number, count: number): string[] {
