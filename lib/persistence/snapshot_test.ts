@@ -10,7 +10,7 @@ import { Snapshot, type SnapshotSink } from "./snapshot.ts";
 function show(value: RedisValue): string {
   if (typeof value === "string") return `s:${value}`;
   if (value instanceof RawString) return `r:${value.toBinary()}`;
-  if (value instanceof ListValue) return `l:${value.range(0, -1).join(",")}`;
+  if (value instanceof ListValue) return `l:${value.range(0, value.size - 1).join(",")}`;
   return `?:${value.type}`;
 }
 
@@ -68,13 +68,14 @@ function fill(ks: Keyspace, perDb: number[]): void {
       }
       if (i % 5 === 0) db.setExpiry(key, Date.now() + 1_000_000 + i);
     }
+    if (n > 0) db.set("", `empty key of ${index}`);
   });
 }
 
 /** One random write through the same entry points the commands use. */
 function randomWrite(ks: Keyspace, random: () => number, n: number): void {
   const db = ks.dbs[Math.floor(random() * 3)];
-  const key = `k${Math.floor(random() * n * 1.2)}`;
+  const key = random() < 0.01 ? "" : `k${Math.floor(random() * n * 1.2)}`;
   switch (Math.floor(random() * 9)) {
     case 0:
       db.set(key, `new${random()}`);
