@@ -2,18 +2,24 @@
  * The sorted set value (Redis's t_zset.c object): members ordered by (score,
  * member bytes), as DESIGN.md §7 asks.
  *
- * - A skip list with spans, as Redis's zskiplist: insert, delete, rank and the
- *   n-th member in O(log n), and every range (by rank, score or lex) as one
- *   O(log n) descent plus a walk along the bottom level.
+ * - A B+ tree counted for order statistics: leaves hold up to {@link NODE_SIZE}
+ *   entries in parallel score and member arrays and are linked both ways; an
+ *   inner node holds its children, the number of entries under each and a key
+ *   bounding each child from below. Insert, delete, rank and the n-th member
+ *   cost one O(log n) descent, and every range (by rank, score or lex) is one
+ *   descent plus a walk along the leaves. Redis uses a skip list here, but in
+ *   JS every skip-list step loads a node, its arrays and the next node; a
+ *   descent here reads a few short arrays instead.
  * - A {@link Dict} from member to score: ZSCORE in O(1), ZSCAN with Redis's
  *   cursor guarantee and ZRANDMEMBER's random member in O(1).
  *
  * Redis 7.0 keeps a small sorted set in a listpack and converts it to a skip
  * list for good once a new member would make it longer than
  * zset-max-listpack-entries or is longer than zset-max-listpack-value bytes.
- * We keep one structure but remember which of the two Redis would use, because
- * it shows: OBJECT ENCODING reports it, ZSCAN returns a listpack whole and in
- * order, ZRANDMEMBER samples a listpack in order, and a listpack stores -0 as 0.
+ * We keep the one tree for every size but remember, as a flag, which encoding
+ * Redis would use, because it shows: OBJECT ENCODING reports "listpack" or
+ * "skiplist" from it, ZSCAN returns a listpack whole and in order, ZRANDMEMBER
+ * samples a listpack in order, and a listpack stores -0 as 0.
  *
  * @module
  */
@@ -21,23 +27,12 @@ import type { Config } from "../config.ts";
 import type { Collection } from "./collection.ts";
 import { Dict } from "./dict.ts";
 
-/** Redis's ZSKIPLIST_MAXLEVEL and ZSKIPLIST_P. */
-const MAX_LEVEL = 32;
-const P = 0.25;
-
-/** One member of the skip list. */
-class ZNode {
-  backward: ZNode | null = null;
-  /** Per level: the following node on that level. */
-  readonly next: (ZNode | null)[];
-  /** Per level: how many bottom-level steps `next` at that level skips. */
-  readonly span: number[];
-
-  constructor(readonly member: string, public score: number, level: number) {
-    this.next = new Array(level).fill(null);
-    this.span = new Array(level).fill(0);
-  }
-}
+/**
+ * The most entries in a leaf and children in an inner node. 64 keeps a node's
+ * arrays within a few cache lines, so shifting them on an insert is cheap,
+ * and a set of a million members only three levels deep.
+ */
+const NODE_SIZE = 64;
 
 /** A score interval, each end open or closed (ZRANGEBYSCORE's `(` bounds); ends may be infinite. */
 export interface ScoreRange {
@@ -61,34 +56,150 @@ export interface LexRange {
   maxExclusive: boolean;
 }
 
-/** Redis's zslRandomLevel: level k with probability P^(k-1)(1-P). */
-function randomLevel(): number {
-  let level = 1;
-  while (level < MAX_LEVEL && Math.random() < P) level++;
-  return level;
+/**
+ * A node of the tree, leaf or inner, with a key (score and member) per slot.
+ * A leaf's keys are its entries, in order. An inner node's key for child i is
+ * no greater than any entry under that child and, for i > 0, greater than
+ * every entry under child i - 1; deleting entries leaves it a valid bound, so
+ * it need not be a current entry. Slot 0's key is never compared.
+ */
+class Node {
+  /** A leaf's neighbours, for walks along the bottom level. */
+  prev: Node | null = null;
+  next: Node | null = null;
+
+  constructor(
+    readonly isLeaf: boolean,
+    readonly scores: number[] = [],
+    readonly members: string[] = [],
+    /** An inner node's children; empty for a leaf. */
+    readonly children: Node[] = [],
+    /** How many entries are under each child; empty for a leaf. */
+    readonly counts: number[] = [],
+  ) {}
+
+  get size(): number {
+    return this.scores.length;
+  }
+
+  /** How many entries are under slots start..end-1. */
+  entriesIn(start: number, end: number): number {
+    if (this.isLeaf) return end - start;
+    let n = 0;
+    for (let i = start; i < end; i++) n += this.counts[i];
+    return n;
+  }
 }
 
-/** Whether `node` comes before (score, member) in the set's order. */
-function before(node: ZNode, score: number, member: string): boolean {
-  return node.score < score || (node.score === score && node.member < member);
+/** Whether key (s1, m1) comes before key (s2, m2) in the set's order. */
+function less(s1: number, m1: string, s2: number, m2: string): boolean {
+  return s1 < s2 || (s1 === s2 && m1 < m2);
+}
+
+/** The slot of the child of an inner node that holds, or would hold, (score, member). */
+function childSlot(node: Node, score: number, member: string): number {
+  const { scores, members } = node;
+  // The last slot whose key is not after (score, member); slot 0 when none is.
+  let lo = 0;
+  let hi = scores.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (less(score, member, scores[mid], members[mid])) hi = mid - 1;
+    else lo = mid;
+  }
+  return lo;
+}
+
+/** The position in a leaf of (score, member), or where it would go. */
+function leafSlot(leaf: Node, score: number, member: string): number {
+  const { scores, members } = leaf;
+  let lo = 0;
+  let hi = scores.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (less(scores[mid], members[mid], score, member)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
- * Scratch arrays for one descent: the last node before the target on each
- * level and its rank. Commands run one at a time, so one pair serves them all
- * and an insert allocates nothing but its node.
+ * The position in a leaf of (score, member), which is there: found by score,
+ * comparing members only among entries of equal score, so a member whose
+ * score is unique in the leaf is found without reading a string.
  */
-const update: ZNode[] = new Array(MAX_LEVEL);
-const rankAt: number[] = new Array(MAX_LEVEL).fill(0);
+function entrySlot(leaf: Node, score: number, member: string): number {
+  const { scores, members } = leaf;
+  let lo = 0;
+  let hi = scores.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (scores[mid] < score) lo = mid + 1;
+    else hi = mid;
+  }
+  while (lo + 1 < scores.length && scores[lo + 1] === score && members[lo] !== member) lo++;
+  return lo;
+}
+
+/** The first slot from `from` on whose key fails `isBefore`, which holds for a prefix of the order. */
+function firstNotBefore(
+  node: Node,
+  from: number,
+  isBefore: (score: number, member: string) => boolean,
+): number {
+  let lo = from;
+  let hi = node.size;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (isBefore(node.scores[mid], node.members[mid])) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Array.prototype.splice(at, 0, value) without allocating the (empty) result. */
+function insertSlot<T>(array: T[], at: number, value: T): void {
+  for (let i = array.length; i > at; i--) array[i] = array[i - 1];
+  array[at] = value;
+}
+
+/** Array.prototype.splice(at, 1) without allocating the result. */
+function removeSlot<T>(array: T[], at: number): void {
+  for (let i = at + 1; i < array.length; i++) array[i - 1] = array[i];
+  array.pop();
+}
+
+/**
+ * The path of the last descent: the inner nodes from the root down and the
+ * child slot taken in each; the leaf reached is returned. Commands run one at
+ * a time, so one path serves every set and a descent allocates nothing.
+ */
+const path: Node[] = [];
+const slots: number[] = [];
+let depth = 0;
+/** Where in its leaf {@link SortedSetValue.descendToRank} found the rank. */
+let rankInLeaf = 0;
 
 export class SortedSetValue implements Collection {
   readonly type = "zset";
   private readonly scores = new Dict<number>();
-  private readonly header = new ZNode("", 0, MAX_LEVEL);
-  private tail: ZNode | null = null;
-  private level = 1;
+  private root = new Node(true);
+  /** Below this many slots a node other than the root is merged or refilled from a sibling. */
+  private readonly minSize: number;
   /** Redis would hold this set in a listpack; once false it stays false. */
   private listpack = true;
+
+  /**
+   * @param nodeSize the most entries per leaf and children per inner node, at
+   * least 4; tests pass a small one to make small sets deep trees.
+   */
+  constructor(private readonly nodeSize = NODE_SIZE) {
+    // Splitting or evening out nodes leaves each at least half full, so a
+    // quarter gives deletes room before a node needs repair. At least 2, so
+    // that every inner node has two children and every node but the root a
+    // sibling to merge with.
+    this.minSize = Math.max(2, nodeSize >> 2);
+  }
 
   get size(): number {
     return this.scores.size;
@@ -127,7 +238,7 @@ export class SortedSetValue implements Collection {
     }
     score = this.stored(score);
     this.scores.set(member, score);
-    this.link(member, score);
+    this.add(score, member);
   }
 
   /** Changes the score of a member that is in the set. */
@@ -135,17 +246,11 @@ export class SortedSetValue implements Collection {
     const old = this.scores.get(member)!;
     score = this.stored(score);
     this.scores.set(member, score);
-    // Redis's zslUpdateScore: a node that keeps its place is updated in place.
-    const x = this.descend(old, member);
-    const node = x.next[0]!;
-    const prev = node.backward;
-    const next = node.next[0];
-    if ((prev === null || prev.score < score) && (next === null || next.score > score)) {
-      node.score = score;
-      return;
-    }
-    this.unlink(node);
-    this.link(member, score);
+    const leaf = this.descend(old, member);
+    const at = entrySlot(leaf, old, member);
+    if (moveWithinLeaf(leaf, at, score, member)) return;
+    this.removeFrom(leaf, at, 1);
+    this.add(score, member);
   }
 
   /** Removes a member; false when it is not in the set. */
@@ -153,7 +258,8 @@ export class SortedSetValue implements Collection {
     const score = this.scores.get(member);
     if (score === undefined) return false;
     this.scores.delete(member);
-    this.unlink(this.descend(score, member).next[0]!);
+    const leaf = this.descend(score, member);
+    this.removeFrom(leaf, entrySlot(leaf, score, member), 1);
     return true;
   }
 
@@ -161,23 +267,21 @@ export class SortedSetValue implements Collection {
   rank(member: string, reverse = false): number {
     const score = this.scores.get(member);
     if (score === undefined) return -1;
-    let x = this.header;
+    let node = this.root;
     let rank = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let next = x.next[i];
-      while (next !== null && (before(next, score, member) || next.member === member)) {
-        rank += x.span[i];
-        x = next;
-        next = x.next[i];
-      }
+    while (!node.isLeaf) {
+      const slot = childSlot(node, score, member);
+      rank += node.entriesIn(0, slot);
+      node = node.children[slot];
     }
-    return reverse ? this.size - rank : rank - 1;
+    rank += entrySlot(node, score, member);
+    return reverse ? this.size - 1 - rank : rank;
   }
 
   /**
    * Visits the members of 0-based ranks start..end (0 <= start <= end < size),
    * from start up, or from end down when `reverse`: one O(log n) descent, then
-   * a walk along the bottom level.
+   * a walk along the leaves.
    */
   visitRanks(
     start: number,
@@ -185,10 +289,22 @@ export class SortedSetValue implements Collection {
     reverse: boolean,
     visit: (member: string, score: number) => void,
   ): void {
-    let x: ZNode | null = this.nodeAt(reverse ? end : start);
-    for (let n = end - start; n >= 0 && x !== null; n--) {
-      visit(x.member, x.score);
-      x = reverse ? x.backward : x.next[0];
+    let leaf = this.descendToRank(reverse ? end : start);
+    let i = rankInLeaf;
+    for (let left = end - start + 1;;) {
+      visit(leaf.members[i], leaf.scores[i]);
+      if (--left === 0) return;
+      // Only the root leaf of an empty set is empty, so a neighbour has entries.
+      if (reverse) {
+        if (i === 0) {
+          leaf = leaf.prev!;
+          i = leaf.size;
+        }
+        i--;
+      } else if (++i === leaf.size) {
+        leaf = leaf.next!;
+        i = 0;
+      }
     }
   }
 
@@ -198,8 +314,8 @@ export class SortedSetValue implements Collection {
    */
   scoreRanks(range: ScoreRange): [number, number] {
     const { min, max, minExclusive, maxExclusive } = range;
-    const start = this.countBefore((x) => minExclusive ? x.score <= min : x.score < min);
-    const end = this.countBefore((x) => maxExclusive ? x.score < max : x.score <= max);
+    const start = this.countBefore((score) => minExclusive ? score <= min : score < min);
+    const end = this.countBefore((score) => maxExclusive ? score < max : score <= max);
     return [start, Math.max(start, end)];
   }
 
@@ -210,49 +326,48 @@ export class SortedSetValue implements Collection {
    */
   lexRanks(range: LexRange): [number, number] {
     const { min, max, minExclusive, maxExclusive } = range;
-    const start = this.countBefore((x) =>
-      min === LEX_MAX || (min !== LEX_MIN && (minExclusive ? x.member <= min : x.member < min))
+    const start = this.countBefore((_, member) =>
+      min === LEX_MAX || (min !== LEX_MIN && (minExclusive ? member <= min : member < min))
     );
-    const end = this.countBefore((x) =>
-      max === LEX_MAX || (max !== LEX_MIN && (maxExclusive ? x.member < max : x.member <= max))
+    const end = this.countBefore((_, member) =>
+      max === LEX_MAX || (max !== LEX_MIN && (maxExclusive ? member < max : member <= max))
     );
     return [start, Math.max(start, end)];
   }
 
   /**
    * Removes the members of 0-based ranks start..end (within the set) and
-   * returns them lowest first, as zslDeleteRangeByRank walks them.
+   * returns them lowest first, as zslDeleteRangeByRank walks them: a leaf's
+   * run at a time, one descent each.
    */
   deleteRange(start: number, end: number): [member: string, score: number][] {
-    let x = this.header;
-    let traversed = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      while (x.next[i] !== null && traversed + x.span[i] <= start) {
-        traversed += x.span[i];
-        x = x.next[i]!;
-      }
-      update[i] = x;
-    }
     const removed: [string, number][] = [];
-    let node = x.next[0];
-    for (let rank = start; node !== null && rank <= end; rank++) {
-      const next = node.next[0];
-      this.unlink(node);
-      this.scores.delete(node.member);
-      removed.push([node.member, node.score]);
-      node = next;
+    for (let left = end - start + 1; left > 0;) {
+      const leaf = this.descendToRank(start);
+      const at = rankInLeaf;
+      const count = Math.min(left, leaf.size - at);
+      for (let i = at; i < at + count; i++) {
+        removed.push([leaf.members[i], leaf.scores[i]]);
+        this.scores.delete(leaf.members[i]);
+      }
+      this.removeFrom(leaf, at, count);
+      left -= count;
     }
     return removed;
   }
 
   /** Every member and score, lowest first. Do not modify the set meanwhile. */
   *entries(): IterableIterator<[string, number]> {
-    for (let x = this.header.next[0]; x !== null; x = x.next[0]) yield [x.member, x.score];
+    for (let leaf: Node | null = this.edgeLeaf(false); leaf !== null; leaf = leaf.next) {
+      for (let i = 0; i < leaf.size; i++) yield [leaf.members[i], leaf.scores[i]];
+    }
   }
 
   /** Every member and score, highest first. Do not modify the set meanwhile. */
   *reverseEntries(): IterableIterator<[string, number]> {
-    for (let x = this.tail; x !== null; x = x.backward) yield [x.member, x.score];
+    for (let leaf: Node | null = this.edgeLeaf(true); leaf !== null; leaf = leaf.prev) {
+      for (let i = leaf.size - 1; i >= 0; i--) yield [leaf.members[i], leaf.scores[i]];
+    }
   }
 
   /** A uniformly random member; the set must not be empty. */
@@ -272,8 +387,9 @@ export class SortedSetValue implements Collection {
     const picked: string[] = [];
     if (this.listpack) {
       let left = this.size;
-      for (let x = this.header.next[0]; x !== null && picked.length < count; x = x.next[0]) {
-        if (Math.random() * left-- < count - picked.length) picked.push(x.member);
+      for (const [member] of this.entries()) {
+        if (picked.length === count) break;
+        if (Math.random() * left-- < count - picked.length) picked.push(member);
       }
       return picked;
     }
@@ -297,51 +413,33 @@ export class SortedSetValue implements Collection {
    */
   scan(cursor: number, visit: (member: string, score: number) => void): number {
     if (!this.listpack) return this.scores.scan(cursor, visit);
-    for (let x = this.header.next[0]; x !== null; x = x.next[0]) visit(x.member, x.score);
+    for (const [member, score] of this.entries()) visit(member, score);
     return 0;
   }
 
+  /** A deep copy: the tree node for node, in O(n). */
   clone(): SortedSetValue {
-    const copy = new SortedSetValue();
+    const copy = new SortedSetValue(this.nodeSize);
     copy.listpack = this.listpack;
-    for (let x = this.tail; x !== null; x = x.backward) {
-      copy.scores.set(x.member, x.score);
-      copy.link(x.member, x.score);
-    }
+    let lastLeaf: Node | null = null;
+    const copyNode = (node: Node): Node => {
+      const twin = new Node(
+        node.isLeaf,
+        node.scores.slice(),
+        node.members.slice(),
+        node.children.map(copyNode),
+        node.counts.slice(),
+      );
+      if (node.isLeaf) {
+        for (let i = 0; i < node.size; i++) copy.scores.set(node.members[i], node.scores[i]);
+        twin.prev = lastLeaf;
+        if (lastLeaf !== null) lastLeaf.next = twin;
+        lastLeaf = twin;
+      }
+      return twin;
+    };
+    copy.root = copyNode(this.root);
     return copy;
-  }
-
-  /**
-   * How many members, from the lowest on, satisfy `isBefore`, which must hold
-   * for a prefix of the order (below a bound); in O(log n). A range by score
-   * or by lex is two such counts: the members below it and those not above it.
-   */
-  private countBefore(isBefore: (node: ZNode) => boolean): number {
-    let x = this.header;
-    let count = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let next = x.next[i];
-      while (next !== null && isBefore(next)) {
-        count += x.span[i];
-        x = next;
-        next = x.next[i];
-      }
-    }
-    return count;
-  }
-
-  /** The node at a 0-based rank within the set (zslGetElementByRank). */
-  private nodeAt(rank: number): ZNode | null {
-    let x = this.header;
-    let traversed = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
-      while (x.next[i] !== null && traversed + x.span[i] <= rank + 1) {
-        traversed += x.span[i];
-        x = x.next[i]!;
-      }
-      if (traversed === rank + 1) return x;
-    }
-    return null;
   }
 
   /** A listpack stores a score as text, and "-0" reads back as the integer 0. */
@@ -349,76 +447,231 @@ export class SortedSetValue implements Collection {
     return this.listpack && score === 0 ? 0 : score;
   }
 
-  /**
-   * Walks down to the last node before (score, member) on every level,
-   * filling {@link update}; returns the bottom-level one.
-   */
-  private descend(score: number, member: string): ZNode {
-    let x = this.header;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let next = x.next[i];
-      while (next !== null && before(next, score, member)) {
-        x = next;
-        next = x.next[i];
-      }
-      update[i] = x;
-    }
-    return x;
-  }
-
-  /** Redis's zslInsert: links a new node, keeping every span right. */
-  private link(member: string, score: number): void {
-    let x = this.header;
-    for (let i = this.level - 1; i >= 0; i--) {
-      rankAt[i] = i === this.level - 1 ? 0 : rankAt[i + 1];
-      let next = x.next[i];
-      while (next !== null && before(next, score, member)) {
-        rankAt[i] += x.span[i];
-        x = next;
-        next = x.next[i];
-      }
-      update[i] = x;
-    }
-    const level = randomLevel();
-    const length = this.scores.size - 1;
-    if (level > this.level) {
-      for (let i = this.level; i < level; i++) {
-        rankAt[i] = 0;
-        update[i] = this.header;
-        this.header.span[i] = length;
-      }
-      this.level = level;
-    }
-    const node = new ZNode(member, score, level);
-    for (let i = 0; i < level; i++) {
-      const prev = update[i];
-      node.next[i] = prev.next[i];
-      prev.next[i] = node;
-      node.span[i] = prev.span[i] - (rankAt[0] - rankAt[i]);
-      prev.span[i] = rankAt[0] - rankAt[i] + 1;
-    }
-    for (let i = level; i < this.level; i++) update[i].span[i]++;
-    node.backward = update[0] === this.header ? null : update[0];
-    if (node.next[0] !== null) node.next[0].backward = node;
-    else this.tail = node;
+  /** The first (or, when `last`, the last) leaf. */
+  private edgeLeaf(last: boolean): Node {
+    let node = this.root;
+    while (!node.isLeaf) node = node.children[last ? node.size - 1 : 0];
+    return node;
   }
 
   /**
-   * Redis's zslDeleteNode: unlinks a node whose predecessor on every level is
-   * in {@link update}, as a descent to it left them.
+   * How many members, from the lowest on, satisfy `isBefore`, which must hold
+   * for a prefix of the order (below a bound); in O(log n). A range by score
+   * or by lex is two such counts: the members below it and those not above it.
    */
-  private unlink(node: ZNode): void {
-    for (let i = 0; i < this.level; i++) {
-      const prev = update[i];
-      if (prev.next[i] === node) {
-        prev.span[i] += node.span[i] - 1;
-        prev.next[i] = node.next[i];
+  private countBefore(isBefore: (score: number, member: string) => boolean): number {
+    let node = this.root;
+    let count = 0;
+    while (!node.isLeaf) {
+      // Children before the last one whose key is before the bound lie wholly
+      // before it; children after it wholly after.
+      const slot = firstNotBefore(node, 1, isBefore) - 1;
+      count += node.entriesIn(0, slot);
+      node = node.children[slot];
+    }
+    return count + firstNotBefore(node, 0, isBefore);
+  }
+
+  /** Walks to the leaf that holds, or would hold, (score, member), recording the path. */
+  private descend(score: number, member: string): Node {
+    let node = this.root;
+    depth = 0;
+    while (!node.isLeaf) {
+      const slot = childSlot(node, score, member);
+      path[depth] = node;
+      slots[depth++] = slot;
+      node = node.children[slot];
+    }
+    return node;
+  }
+
+  /**
+   * Walks to the leaf holding the member of 0-based `rank` (< size), recording
+   * the path; leaves the position in that leaf in {@link rankInLeaf}.
+   */
+  private descendToRank(rank: number): Node {
+    let node = this.root;
+    depth = 0;
+    while (!node.isLeaf) {
+      let slot = 0;
+      while (rank >= node.counts[slot]) rank -= node.counts[slot++];
+      path[depth] = node;
+      slots[depth++] = slot;
+      node = node.children[slot];
+    }
+    rankInLeaf = rank;
+    return node;
+  }
+
+  /** Adds `delta` to the entry count of every subtree on the recorded path. */
+  private countOnPath(delta: number): void {
+    for (let d = 0; d < depth; d++) path[d].counts[slots[d]] += delta;
+  }
+
+  /** Puts a new entry in its leaf, splitting nodes that overflow. */
+  private add(score: number, member: string): void {
+    const leaf = this.descend(score, member);
+    this.countOnPath(1);
+    const at = leafSlot(leaf, score, member);
+    insertSlot(leaf.scores, at, score);
+    insertSlot(leaf.members, at, member);
+    if (leaf.size > this.nodeSize) this.split(leaf);
+  }
+
+  /**
+   * Splits an overflowing node at the end of the recorded path in two, the
+   * upper half going to a new right sibling; repeats for the parent, which
+   * gained a child, and grows a new root when the root splits.
+   */
+  private split(node: Node): void {
+    for (let d = depth - 1; node.size > this.nodeSize; d--) {
+      const half = node.size >> 1;
+      const moved = node.entriesIn(half, node.size);
+      const right = new Node(
+        node.isLeaf,
+        node.scores.splice(half),
+        node.members.splice(half),
+        node.children.splice(half),
+        node.counts.splice(half),
+      );
+      if (node.isLeaf) {
+        right.prev = node;
+        right.next = node.next;
+        if (node.next !== null) node.next.prev = right;
+        node.next = right;
+      }
+      if (d < 0) {
+        // Slot 0's key is never compared; the right half's first key bounds it.
+        this.root = new Node(
+          false,
+          [node.scores[0], right.scores[0]],
+          [node.members[0], right.members[0]],
+          [node, right],
+          [node.entriesIn(0, node.size), moved],
+        );
+        return;
+      }
+      const parent = path[d];
+      const slot = slots[d];
+      parent.counts[slot] -= moved;
+      insertSlot(parent.scores, slot + 1, right.scores[0]);
+      insertSlot(parent.members, slot + 1, right.members[0]);
+      insertSlot(parent.children, slot + 1, right);
+      insertSlot(parent.counts, slot + 1, moved);
+      node = parent;
+    }
+  }
+
+  /**
+   * Removes `count` entries from position `at` of the leaf the last descent
+   * reached (the Dict is the caller's), then repairs nodes left too small.
+   */
+  private removeFrom(leaf: Node, at: number, count: number): void {
+    if (count === 1) {
+      removeSlot(leaf.scores, at);
+      removeSlot(leaf.members, at);
+    } else {
+      leaf.scores.splice(at, count);
+      leaf.members.splice(at, count);
+    }
+    this.countOnPath(-count);
+    let node = leaf;
+    for (let d = depth - 1; d >= 0 && node.size < this.minSize; d--) {
+      const parent = path[d];
+      // Every inner node has at least two children, so there is a sibling;
+      // `right` is the slot of the right one of the pair.
+      const right = slots[d] + 1 < parent.size ? slots[d] + 1 : slots[d];
+      if (parent.children[right - 1].size + parent.children[right].size <= this.nodeSize) {
+        merge(parent, right);
       } else {
-        prev.span[i]--;
+        share(parent, right);
       }
+      node = parent;
     }
-    if (node.next[0] !== null) node.next[0].backward = node.backward;
-    else this.tail = node.backward;
-    while (this.level > 1 && this.header.next[this.level - 1] === null) this.level--;
+    while (!this.root.isLeaf && this.root.size === 1) this.root = this.root.children[0];
   }
+}
+
+/**
+ * Moves the entry at `at` of a leaf to its new score when that keeps it
+ * strictly between two other entries of the leaf, so that no count or key
+ * above changes (ZINCRBY by a little, for one); false, touching nothing,
+ * otherwise.
+ */
+function moveWithinLeaf(leaf: Node, at: number, score: number, member: string): boolean {
+  const { scores, members } = leaf;
+  const lo = at === 0 ? 1 : 0;
+  const hi = at === leaf.size - 1 ? leaf.size - 2 : leaf.size - 1;
+  if (
+    lo >= hi || !less(scores[lo], members[lo], score, member) ||
+    !less(score, member, scores[hi], members[hi])
+  ) {
+    return false;
+  }
+  removeSlot(scores, at);
+  removeSlot(members, at);
+  const to = leafSlot(leaf, score, member);
+  insertSlot(scores, to, score);
+  insertSlot(members, to, member);
+  return true;
+}
+
+/**
+ * Before slots move between inner siblings: the right one's slot-0 key may be
+ * stale, but the parent's key for it is a true bound between the two, so it
+ * takes that one wherever the slot goes.
+ */
+function adoptParentKey(parent: Node, right: number): void {
+  const node = parent.children[right];
+  if (node.isLeaf) return;
+  node.scores[0] = parent.scores[right];
+  node.members[0] = parent.members[right];
+}
+
+/** Moves every slot of child `right` of `parent` into the child before it and drops child `right`. */
+function merge(parent: Node, right: number): void {
+  adoptParentKey(parent, right);
+  const into = parent.children[right - 1];
+  const from = parent.children[right];
+  into.scores.push(...from.scores);
+  into.members.push(...from.members);
+  into.children.push(...from.children);
+  into.counts.push(...from.counts);
+  if (from.isLeaf) {
+    into.next = from.next;
+    if (from.next !== null) from.next.prev = into;
+  }
+  parent.counts[right - 1] += parent.counts[right];
+  removeSlot(parent.scores, right);
+  removeSlot(parent.members, right);
+  removeSlot(parent.children, right);
+  removeSlot(parent.counts, right);
+}
+
+/** Evens out the slots of child `right` of `parent` and the child before it, which together overflow one node. */
+function share(parent: Node, right: number): void {
+  adoptParentKey(parent, right);
+  const a = parent.children[right - 1];
+  const b = parent.children[right];
+  const target = (a.size + b.size) >> 1;
+  let moved: number;
+  if (a.size > target) {
+    moved = -a.entriesIn(target, a.size);
+    b.scores.unshift(...a.scores.splice(target));
+    b.members.unshift(...a.members.splice(target));
+    b.children.unshift(...a.children.splice(target));
+    b.counts.unshift(...a.counts.splice(target));
+  } else {
+    const n = target - a.size;
+    moved = b.entriesIn(0, n);
+    a.scores.push(...b.scores.splice(0, n));
+    a.members.push(...b.members.splice(0, n));
+    a.children.push(...b.children.splice(0, n));
+    a.counts.push(...b.counts.splice(0, n));
+  }
+  parent.counts[right - 1] += moved;
+  parent.counts[right] -= moved;
+  // The right node's first key separates the pair now.
+  parent.scores[right] = b.scores[0];
+  parent.members[right] = b.members[0];
 }

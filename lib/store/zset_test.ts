@@ -65,14 +65,26 @@ function assertSameRanks(actual: [number, number], expected: [number, number], w
   else assert.deepEqual(actual, expected, what);
 }
 
-Deno.test("SortedSetValue agrees with a sorted-array model over 100,000 seeded random operations", () => {
-  const random = mulberry32(0x25e7);
-  const config = configWith(128, 64);
-  const zset = new SortedSetValue();
+interface ModelRun {
+  seed: number;
+  /** zset-max-listpack-entries; 0 keeps -0 scores as they are from the start. */
+  listpackEntries: number;
+  /** Entries per tree node; small ones make the model's few hundred members a deep tree. */
+  nodeSize?: number;
+  /** Scores drawn now and then besides small integers. */
+  scores: number[];
+  /** Whether one rank range deleted in 20 may be up to 100 long rather than 5. */
+  longRuns?: boolean;
+}
+
+function agreesWithModel({ seed, listpackEntries, nodeSize, scores, longRuns }: ModelRun): void {
+  const random = mulberry32(seed);
+  const config = configWith(listpackEntries, 64);
+  const zset = new SortedSetValue(nodeSize);
   const model = new Model();
   const int = (n: number) => Math.floor(random() * n);
   // Few distinct scores, so equal scores (ordered by member) are common.
-  const SCORES = [-Infinity, Infinity, -2.5, 0.1, 1e-300];
+  const SCORES = scores;
   const score = () => random() < 0.1 ? SCORES[int(SCORES.length)] : int(40) - 20;
   const member = () =>
     String.fromCharCode(int(256), int(256)).slice(0, 1 + int(2)) + (random() < 0.5 ? "" : "x");
@@ -85,7 +97,7 @@ Deno.test("SortedSetValue agrees with a sorted-array model over 100,000 seeded r
       const m = member();
       const s = score();
       if (zset.score(m) === undefined) {
-        if (n + 1 > 128 || m.length > 64) listpack = false;
+        if (n + 1 > listpackEntries || m.length > 64) listpack = false;
         zset.insert(m, s, config);
       } else {
         zset.updateScore(m, s);
@@ -118,7 +130,7 @@ Deno.test("SortedSetValue agrees with a sorted-array model over 100,000 seeded r
     } else if (r < 0.97) {
       if (n === 0) continue;
       const start = int(n);
-      const end = Math.min(n - 1, start + int(4));
+      const end = Math.min(n - 1, start + (longRuns && random() < 0.05 ? int(100) : int(4)));
       assert.deepEqual(zset.deleteRange(start, end), model.entries.splice(start, end - start + 1));
     } else {
       assert.deepEqual([...zset.entries()], model.entries);
@@ -128,6 +140,83 @@ Deno.test("SortedSetValue agrees with a sorted-array model over 100,000 seeded r
     assert.equal(zset.size, model.entries.length);
   }
   assert.equal(listpack, false, "the set grew past the listpack limit");
+}
+
+Deno.test("SortedSetValue agrees with a sorted-array model over 100,000 seeded random operations", () => {
+  agreesWithModel({
+    seed: 0x25e7,
+    listpackEntries: 128,
+    scores: [-Infinity, Infinity, -2.5, 0.1, 1e-300],
+  });
+});
+
+Deno.test("the same with nodes of 4 and 7: deep trees, -0 beside 0, runs deleted across many leaves", () => {
+  for (const nodeSize of [4, 7]) {
+    agreesWithModel({
+      seed: 0x7ee + nodeSize,
+      listpackEntries: 0,
+      nodeSize,
+      scores: [-Infinity, Infinity, -2.5, 0.1, 1e-300, -0],
+      longRuns: true,
+    });
+  }
+});
+
+Deno.test("deep tree: every rank, both walks, removals at both ends and in bulk, emptied and refilled", () => {
+  const config = new Config();
+  const zset = new SortedSetValue(4);
+  const random = mulberry32(0xdee9);
+  const model: Entry[] = [];
+  const fill = (count: number) => {
+    for (let i = 0; i < count; i++) {
+      const member = `m${Math.floor(random() * 1e6)}`;
+      const score = Math.floor(random() * 50) - 25;
+      if (zset.score(member) !== undefined) continue;
+      zset.insert(member, score, config);
+      model.push([member, score]);
+    }
+    model.sort(compare);
+  };
+  const agree = () => {
+    assert.equal(zset.size, model.length);
+    assert.deepEqual([...zset.entries()], model);
+    assert.deepEqual([...zset.reverseEntries()], [...model].reverse());
+    model.forEach(([member], i) => assert.equal(zset.rank(member), i));
+    if (model.length === 0) return;
+    const forward: Entry[] = [];
+    zset.visitRanks(0, model.length - 1, false, (m, s) => forward.push([m, s]));
+    assert.deepEqual(forward, model);
+    const backward: Entry[] = [];
+    zset.visitRanks(0, model.length - 1, true, (m, s) => backward.push([m, s]));
+    assert.deepEqual(backward, [...model].reverse());
+    const all = { min: -Infinity, max: Infinity, minExclusive: false, maxExclusive: false };
+    assert.deepEqual(zset.scoreRanks(all), [0, model.length]);
+    const zero = { min: 0, max: 0, minExclusive: false, maxExclusive: false };
+    const sorted = new Model();
+    sorted.entries = model;
+    assertSameRanks(zset.scoreRanks(zero), sorted.ranks(inScoreRange(zero)), "score 0");
+  };
+  fill(3000);
+  agree();
+  const copy = zset.clone();
+  const copied = [...zset.entries()];
+  assert.deepEqual(zset.deleteRange(0, 99), model.splice(0, 100));
+  assert.deepEqual(zset.deleteRange(zset.size - 100, zset.size - 1), model.splice(model.length - 100, 100));
+  assert.deepEqual(zset.deleteRange(500, 1999), model.splice(500, 1500));
+  agree();
+  for (const [member] of model.splice(0, 300)) assert.ok(zset.delete(member));
+  agree();
+  assert.deepEqual(zset.deleteRange(0, zset.size - 1), model.splice(0));
+  agree();
+  fill(500);
+  agree();
+  // The copy was deep: untouched by all of that, and whole itself.
+  assert.deepEqual([...copy.entries()], copied);
+  assert.deepEqual([...copy.reverseEntries()], copied.reverse());
+  copied.forEach(([member, score], i) => {
+    assert.equal(copy.score(member), score);
+    assert.equal(copy.rank(member, true), i);
+  });
 });
 
 Deno.test("lex ranges over members of one score", () => {
