@@ -154,6 +154,8 @@ const DBL_MIN = 2.2250738585072014e-308;
  * would be ERANGE (overflow to infinity or underflow below the normal range).
  */
 export function strtod(s: string): { value: number; end: number; range: boolean } {
+  // Scores and weights are mostly short integers: those need no pattern.
+  if (isIntegerSyntax(s) && s.length < 16) return { value: Number(s), end: s.length, range: false };
   const match = STRTOD_PREFIX.exec(s);
   if (match === null) return { value: 0, end: 0, range: false };
   const [prefix, sign, hexDigits, binaryExponent, decimal, infinity] = match;
