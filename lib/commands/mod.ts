@@ -7,6 +7,7 @@
 import { bitmapCommands } from "./bitmaps.ts";
 import { commandCommands } from "./command.ts";
 import { connectionCommands } from "./connection.ts";
+import { dumpCommands } from "./dump.ts";
 import { hashCommands } from "./hashes.ts";
 import { infoCommands } from "./info.ts";
 import { keyCommands } from "./keys.ts";
@@ -30,6 +31,7 @@ export const commandDefinitions: CommandDefinition[] = [
   ...sortedSetCommands,
   ...bitmapCommands,
   ...keyCommands,
+  ...dumpCommands,
   ...pubsubCommands,
   ...sortCommands,
   ...transactionCommands,

@@ -870,7 +870,8 @@ export function restorePayload(payload: Uint8Array, config: Config): RedisValue 
   if (version > RDB_VERSION) return null;
   const crc = crc64Update({ lo: 0, hi: 0 }, payload, 0, n - 8);
   if (!crc64Matches(crc, payload, n - 8)) return null;
-  const r = new Reader(payload, n - 10);
+  // Redis reads the object from the whole payload, footer included.
+  const r = new Reader(payload);
   const type = r.byte();
   if (!isObjectType(type)) r.fail(`unknown RDB object type ${type}`, 0);
   const value = readObject(r, type, config);
