@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { latin1View } from "../util/latin1.ts";
+import { readBinary } from "./binary.ts";
 import { int64Of } from "./listpack.ts";
 
 /** A malformed blob (the message says what is wrong). */
@@ -17,7 +17,7 @@ function viewOf(bytes: Uint8Array): DataView {
 }
 
 function latin1Of(bytes: Uint8Array) {
-  return latin1View(bytes.byteOffset === 0 ? bytes : bytes.slice());
+  return { latin1Slice: (start: number, end: number) => readBinary(bytes, start, end) };
 }
 
 /**

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { latin1View } from "../util/latin1.ts";
+import { readBinary, writeBinary } from "./binary.ts";
 
 const HEADER_SIZE = 6;
 const EOF = 0xff;
@@ -78,7 +78,6 @@ export function encodeListpack(entries: readonly string[]): Uint8Array {
   }
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
-  const latin1 = latin1View(out);
   view.setUint32(0, total, true);
   view.setUint16(4, n < 65535 ? n : 65535, true);
   let p = HEADER_SIZE;
@@ -98,7 +97,8 @@ export function encodeListpack(entries: readonly string[]): Uint8Array {
         view.setUint32(p, len, true);
         p += 4;
       }
-      p += latin1.latin1Write(s, p);
+      writeBinary(out, p, s);
+      p += len;
     } else if (typeof value === "bigint") {
       out[p++] = 0xf4;
       view.setBigInt64(p, value, true);
@@ -188,7 +188,6 @@ export function decodeListpack(bytes: Uint8Array): string[] {
   if (total !== n) throw new ListpackError(`listpack header says ${total} bytes, blob has ${n}`);
   if (bytes[n - 1] !== EOF) throw new ListpackError("listpack lacks its terminator");
   const count = view.getUint16(4, true);
-  const latin1 = latin1View(bytes.byteOffset === 0 ? bytes : bytes.slice());
   const entries: string[] = [];
   let p = HEADER_SIZE;
   const end = n - 1;
@@ -200,7 +199,7 @@ export function decodeListpack(bytes: Uint8Array): string[] {
     } else if ((b & 0xc0) === 0x80) {
       const len = b & 0x3f;
       if (p + len > end) throw new ListpackError("listpack string overruns");
-      entries.push(latin1.latin1Slice(p, p + len));
+      entries.push(readBinary(bytes, p, p + len));
       p += len;
     } else if ((b & 0xe0) === 0xc0) {
       if (p + 1 > end) throw new ListpackError("listpack integer overruns");
@@ -211,14 +210,14 @@ export function decodeListpack(bytes: Uint8Array): string[] {
       if (p + 1 > end) throw new ListpackError("listpack length overruns");
       const len = ((b & 0x0f) << 8) | bytes[p++];
       if (p + len > end) throw new ListpackError("listpack string overruns");
-      entries.push(latin1.latin1Slice(p, p + len));
+      entries.push(readBinary(bytes, p, p + len));
       p += len;
     } else if (b === 0xf0) {
       if (p + 4 > end) throw new ListpackError("listpack length overruns");
       const len = view.getUint32(p, true);
       p += 4;
       if (p + len > end) throw new ListpackError("listpack string overruns");
-      entries.push(latin1.latin1Slice(p, p + len));
+      entries.push(readBinary(bytes, p, p + len));
       p += len;
     } else if (b === 0xf1) {
       if (p + 2 > end) throw new ListpackError("listpack integer overruns");

@@ -19,8 +19,13 @@ const MAX_LIT = 1 << 5;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3);
 
-/** Reused hash table: input offsets + 1 (0 = empty). */
+/**
+ * The hash table, reused: each call stores `base + offset + 1` and treats
+ * anything at or below its `base` as empty, so that a call on a short input
+ * does not have to clear all 64K slots first.
+ */
 const htab = new Uint32Array(HSIZE);
+let base = 0;
 
 function idx(h: number): number {
   return ((h >>> (3 * 8 - HLOG)) - h * 5) & (HSIZE - 1);
@@ -33,7 +38,12 @@ function idx(h: number): number {
 export function lzfCompress(input: Uint8Array, outLen: number): Uint8Array | null {
   const inLen = input.length;
   if (inLen === 0 || outLen <= 0) return null;
-  htab.fill(0);
+  if (base + inLen + 1 > 0xffffffff) {
+    htab.fill(0);
+    base = 0;
+  }
+  const b = base;
+  base += inLen + 1;
   // Slack: the format writes a run's control byte before checking for room.
   const out = new Uint8Array(outLen + 4);
   const outEnd = outLen;
@@ -47,8 +57,9 @@ export function lzfCompress(input: Uint8Array, outLen: number): Uint8Array | nul
   while (ip < inEnd - 2) {
     hval = ((hval << 8) | input[ip + 2]) >>> 0;
     const slot = idx(hval);
-    const ref = htab[slot] - 1; // -1: empty; stored as offset + 1
-    htab[slot] = ip + 1;
+    const stored = htab[slot];
+    const ref = stored > b ? stored - b - 1 : -1;
+    htab[slot] = b + ip + 1;
     let off: number;
     if (
       ref > 0 && ref < ip &&
@@ -93,10 +104,10 @@ export function lzfCompress(input: Uint8Array, outLen: number): Uint8Array | nul
       ip -= 2;
       hval = ((input[ip] << 8) | input[ip + 1]) >>> 0;
       hval = ((hval << 8) | input[ip + 2]) >>> 0;
-      htab[idx(hval)] = ip + 1;
+      htab[idx(hval)] = b + ip + 1;
       ip++;
       hval = ((hval << 8) | input[ip + 2]) >>> 0;
-      htab[idx(hval)] = ip + 1;
+      htab[idx(hval)] = b + ip + 1;
       ip++;
     } else {
       if (op >= outEnd) return null;

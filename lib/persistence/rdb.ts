@@ -28,6 +28,7 @@ import { RawString } from "../store/raw_string.ts";
 import { SetValue } from "../store/set.ts";
 import { SortedSetValue } from "../store/zset.ts";
 import { type Latin1View, latin1View } from "../util/latin1.ts";
+import { readBinary, writeBinary } from "./binary.ts";
 import { formatDouble, strtod } from "../util/numbers.ts";
 import { BlobError, decodeIntset, decodeZiplist, decodeZipmap, encodeIntset } from "./compact.ts";
 import { type Crc64, crc64Matches, crc64Update, writeCrc64 } from "./crc64.ts";
@@ -115,7 +116,6 @@ const MIN_COMPRESS_IMPROVE = 8;
 export class RdbEncoder {
   private buf = new Uint8Array(1 << 16);
   private view = new DataView(this.buf.buffer);
-  private latin1: Latin1View = latin1View(this.buf);
   private pos = 0;
   /** The CRC of every byte already handed over plus buf[0, crcPos). */
   private crc: Crc64 = { lo: 0, hi: 0 };
@@ -180,7 +180,15 @@ export class RdbEncoder {
   /** The bytes produced since the last take (a copy; the encoder keeps its buffer). */
   take(): Uint8Array {
     if (this.checksum && this.crcPos < this.pos) crc64Update(this.crc, this.buf, this.crcPos, this.pos);
-    const out = this.buf.slice(0, this.pos);
+    let out: Uint8Array;
+    if (this.pos > this.buf.length >> 1) {
+      // Mostly full: hand the buffer over rather than copy it.
+      out = this.buf.subarray(0, this.pos);
+      this.buf = new Uint8Array(this.buf.length);
+      this.view = new DataView(this.buf.buffer);
+    } else {
+      out = this.buf.slice(0, this.pos);
+    }
     this.pos = 0;
     this.crcPos = 0;
     return out;
@@ -305,7 +313,6 @@ export class RdbEncoder {
     grown.set(this.buf.subarray(0, this.pos));
     this.buf = grown;
     this.view = new DataView(grown.buffer);
-    this.latin1 = latin1View(grown);
   }
 
   private byte(b: number): void {
@@ -315,7 +322,8 @@ export class RdbEncoder {
 
   private raw(text: string): void {
     this.ensure(text.length);
-    this.pos += this.latin1.latin1Write(text, this.pos);
+    writeBinary(this.buf, this.pos, text);
+    this.pos += text.length;
   }
 
   private rawBytes(bytes: Uint8Array): void {
@@ -356,7 +364,7 @@ export class RdbEncoder {
     if (n <= 11 && this.integer(s)) return;
     if (this.compress && n > 20) {
       const bytes = new Uint8Array(n);
-      latin1View(bytes).latin1Write(s, 0);
+      writeBinary(bytes, 0, s);
       if (this.lzf(bytes)) return;
     }
     this.len(n);
@@ -552,7 +560,7 @@ class Reader {
     const n = this.lenOrEncoding();
     if (n >= 0) {
       this.need(n);
-      const s = this.latin1.latin1Slice(this.pos, this.pos + n);
+      const s = readBinary(this.bytes, this.pos, this.pos + n);
       this.pos += n;
       return s;
     }
