@@ -6,6 +6,7 @@
  */
 import { ConfigError, parseCommandLine, usage } from "./lib/config.ts";
 import { ListenError, RedixServer } from "./lib/server/server.ts";
+import { LoadError } from "./lib/persistence/save.ts";
 import { REDIS_VERSION, REDIX_VERSION } from "./lib/version.ts";
 
 async function main(): Promise<number> {
@@ -29,7 +30,7 @@ async function main(): Promise<number> {
   try {
     await server.start();
   } catch (error) {
-    if (!(error instanceof ListenError)) throw error;
+    if (!(error instanceof ListenError || error instanceof LoadError)) throw error;
     console.error(`redix: ${error.message}`);
     return 1;
   }
@@ -37,7 +38,14 @@ async function main(): Promise<number> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => {
       server.log.warning(`Received ${signal} scheduling shutdown...`);
-      server.shutdown();
+      // As Redis: the final save when save points are set; if it fails, keep running.
+      if (server.persistence.saveBeforeShutdown({})) {
+        server.shutdown();
+      } else {
+        server.log.warning(
+          "SIGTERM received but errors trying to shut down the server, check the logs for more information",
+        );
+      }
     });
   }
   await server.closed;

@@ -711,6 +711,12 @@ const EFFECTIVE = new Set([
   "zset-max-listpack-value",
   "client-output-buffer-limit",
   "notify-keyspace-events",
+  "save",
+  "dir",
+  "dbfilename",
+  "rdbcompression",
+  "rdbchecksum",
+  "stop-writes-on-bgsave-error",
 ]);
 
 function param(

@@ -29,6 +29,12 @@ export interface StartOptions {
   config?: Record<string, string | number>;
   /** Log to standard output as the binary does; off by default when embedded. */
   log?: boolean;
+  /**
+   * Load `<dir>/<dbfilename>` at start if it exists. By default only when a
+   * config file or `dir` or `dbfilename` is given: an embedded server does not
+   * pick up a dump.rdb that happens to lie in its host's working directory.
+   */
+  load?: boolean;
 }
 
 export interface RunningServer {
@@ -52,6 +58,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const settings: Record<string, string | number> = {
     port: options.port ?? 0,
     bind: options.bind ?? "127.0.0.1",
+    // Embedded, no save points unless asked: a library must not write dump.rdb
+    // into its host's working directory on its own (SAVE and BGSAVE work as in
+    // the binary; see `load` for loading at start).
+    ...(options.configFile === undefined ? { save: "" } : {}),
     ...options.config,
   };
   const lines = Object.entries(settings).map(([name, value]) => {
@@ -61,6 +71,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   config.loadText(lines.join("\n"));
   const server = new RedixServer(config);
   server.log.enabled = options.log ?? false;
+  server.loadOnStart = options.load ??
+    (options.configFile !== undefined || options.config?.dir !== undefined ||
+      options.config?.dbfilename !== undefined);
   await server.start();
   return {
     port: server.port,

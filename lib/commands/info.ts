@@ -107,24 +107,43 @@ const SECTIONS: Record<string, Section> = {
       ["lazyfree_pending_objects", 0],
     ];
   },
-  persistence: (server) => [
-    ["loading", 0],
-    ["async_loading", 0],
-    ["current_cow_peak", 0],
-    ["rdb_changes_since_last_save", server.dirty],
-    ["rdb_bgsave_in_progress", 0],
-    ["rdb_last_save_time", Math.floor(server.stats.startTime / 1000)],
-    ["rdb_last_bgsave_status", "ok"],
-    ["rdb_last_bgsave_time_sec", -1],
-    ["rdb_current_bgsave_time_sec", -1],
-    ["aof_enabled", 0],
-    ["aof_rewrite_in_progress", 0],
-    ["aof_rewrite_scheduled", 0],
-    ["aof_last_rewrite_time_sec", -1],
-    ["aof_current_rewrite_time_sec", -1],
-    ["aof_last_bgrewrite_status", "ok"],
-    ["aof_last_write_status", "ok"],
-  ],
+  persistence: (server) => {
+    const p = server.persistence;
+    const keys = p.currentKeys;
+    return [
+      ["loading", p.loading ? 1 : 0],
+      ["async_loading", 0],
+      ["current_cow_peak", 0],
+      ["current_cow_size", 0],
+      ["current_cow_size_age", 0],
+      ["current_fork_perc", "0.00"],
+      ["current_save_keys_processed", keys.processed],
+      ["current_save_keys_total", keys.total],
+      ["rdb_changes_since_last_save", server.dirty],
+      ["rdb_bgsave_in_progress", p.bgsaveInProgress ? 1 : 0],
+      ["rdb_last_save_time", p.lastSave],
+      ["rdb_last_bgsave_status", p.lastBgsaveStatus],
+      ["rdb_last_bgsave_time_sec", p.lastBgsaveTimeSec],
+      ["rdb_current_bgsave_time_sec", p.currentBgsaveTimeSec],
+      ["rdb_saves", p.saves],
+      ["rdb_last_cow_size", 0],
+      ["rdb_last_load_keys_expired", p.loadKeysExpired],
+      ["rdb_last_load_keys_loaded", p.loadKeysLoaded],
+      ["aof_enabled", 0],
+      ["aof_rewrite_in_progress", 0],
+      ["aof_rewrite_scheduled", 0],
+      ["aof_last_rewrite_time_sec", -1],
+      ["aof_current_rewrite_time_sec", -1],
+      ["aof_last_bgrewrite_status", "ok"],
+      ["aof_rewrites", 0],
+      ["aof_rewrites_consecutive_failures", 0],
+      ["aof_last_write_status", "ok"],
+      ["aof_last_cow_size", 0],
+      ["module_fork_in_progress", 0],
+      ["module_fork_last_cow_size", 0],
+    ];
+  },
+
   stats: (server) => {
     const stats = server.stats;
     return [

@@ -13,6 +13,7 @@ import { infoCommands } from "./info.ts";
 import { keyCommands } from "./keys.ts";
 import { listCommands } from "./lists.ts";
 import { monitorCommands } from "./monitor.ts";
+import { persistenceCommands } from "./persistence.ts";
 import { pubsubCommands } from "./pubsub.ts";
 import { serverCommands } from "./server.ts";
 import { setCommands } from "./sets.ts";
@@ -36,6 +37,7 @@ export const commandDefinitions: CommandDefinition[] = [
   ...sortCommands,
   ...transactionCommands,
   ...serverCommands,
+  ...persistenceCommands,
   ...monitorCommands,
   ...infoCommands,
   ...commandCommands,

@@ -41,7 +41,12 @@ function flushdb(client: Client, argv: string[]): void {
 
 function flushall(client: Client, argv: string[]): void {
   if (!flushModeValid(client, argv)) return;
-  client.server.keyspace.flushAll();
+  const server = client.server;
+  server.keyspace.flushAll();
+  // As Redis 7.0's flushAllDataAndResetRDB: a running BGSAVE is dropped, and
+  // with save points the (empty) data set is saved at once.
+  server.persistence.abortBgsave();
+  if (server.config.saveParams().length > 0) server.persistence.save();
   client.writer.ok();
   client.server.propagate(client.db, ["FLUSHALL"]);
 }
@@ -72,8 +77,12 @@ function shutdown(client: Client, argv: string[]): void {
     return;
   }
   server.log.warning("User requested shutdown...");
-  if (flags.has("save") && !flags.has("force")) {
-    server.log.warning("Error trying to save the DB: RDB persistence is not implemented yet");
+  const saved = server.persistence.saveBeforeShutdown({
+    save: flags.has("save"),
+    nosave: flags.has("nosave"),
+    force: flags.has("force"),
+  });
+  if (!saved) {
     client.writer.error("ERR Errors trying to SHUTDOWN. Check logs.");
     return;
   }

@@ -36,8 +36,8 @@ export interface SnapshotSink {
   entry(key: string, value: RedisValue, expireAt: number | undefined, config: Config): void;
 }
 
-/** Passes over a large database; a small one is walked in one pass. */
-const BUCKETS = 64;
+/** Buckets of a large database's walk; a small one is walked as one bucket. */
+const BUCKETS = 1024;
 const ONE_PASS_BELOW = 65536;
 /** Keys handled between two looks at the clock. */
 const CLOCK_EVERY = 64;
@@ -54,11 +54,31 @@ function walkHash(key: string): number {
  * of the dict's slot array, which takes a few ms for a million keys where
  * iterating them into an array takes tens (and this runs in one turn).
  */
-function frozenKeys(data: Dict<RedisValue>): string[] {
-  // Dict has no public accessor for it yet: its per-slot key array, read only.
-  const slots = (data as unknown as { keyOf: string[] }).keyOf;
-  if (!Array.isArray(slots)) return Array.from(data.keys());
-  return slots.slice();
+function frozenSlots(data: Dict<RedisValue>): { keys: string[]; values: (RedisValue | undefined)[] } {
+  // Dict has no public accessor for them yet: its per-slot arrays, read only.
+  const slots = data as unknown as { keyOf: unknown; valueOf: unknown };
+  if (
+    Array.isArray(slots.keyOf) && Array.isArray(slots.valueOf) && slots.keyOf.length === slots.valueOf.length
+  ) {
+    return { keys: slots.keyOf.slice(), values: slots.valueOf.slice() };
+  }
+  const keys: string[] = [];
+  const values: RedisValue[] = [];
+  for (const [key, value] of data.entries()) {
+    keys.push(key);
+    values.push(value);
+  }
+  return { keys, values };
+}
+
+/** The indexes of `hashes` ordered by bucket (`hash & mask`): a counting sort. */
+function orderByBucket(hashes: Uint32Array, mask: number): Int32Array {
+  const starts = new Int32Array(mask + 2);
+  for (let i = 0; i < hashes.length; i++) starts[(hashes[i] & mask) + 1]++;
+  for (let b = 1; b < starts.length; b++) starts[b] += starts[b - 1];
+  const order = new Int32Array(hashes.length);
+  for (let i = 0; i < hashes.length; i++) order[starts[hashes[i] & mask]++] = i;
+  return order;
 }
 
 /** A copy of a value that stays in the database, where it may change in place. */
@@ -80,12 +100,22 @@ export class DbSnapshot implements CopyOnWrite {
   done = false;
   /** Keys as of the start; "" once the walk wrote or skipped them is not needed. */
   private keys: string[];
+  /**
+   * The values as of the start, beside {@link keys}: a key no write has
+   * reached still holds the very same object, unchanged, so the walk reads it
+   * here rather than looking each key up again (most of a walk's cost).
+   */
+  private values: (RedisValue | undefined)[];
   private hashes: Uint32Array;
   private readonly mask: number;
   /** The bucket of the current pass; a key of a lower bucket has been walked. */
   private bucket = 0;
-  /** Next index in {@link keys} in the current pass. */
+  /** Next index in {@link order} (in {@link keys} for a one-pass database). */
   private position = 0;
+  /** Keys hashed so far, before the walk proper. */
+  private hashed = 0;
+  /** Indexes of {@link keys} by bucket, once all are hashed. */
+  private order: Int32Array | undefined;
   /** Keys written in the current pass. */
   private walkedInPass = new Set<string>();
   /** Keys a write reached first: either kept in {@link pending}, or added after the start. */
@@ -109,7 +139,7 @@ export class DbSnapshot implements CopyOnWrite {
   ) {
     this.size = data.size;
     this.expiresSize = expires.size;
-    this.keys = frozenKeys(data);
+    ({ keys: this.keys, values: this.values } = frozenSlots(data));
     this.hasEmptyKey = data.has("");
     this.hashes = new Uint32Array(this.keys.length);
     this.mask = this.keys.length < ONE_PASS_BELOW ? 0 : BUCKETS - 1;
@@ -152,40 +182,51 @@ export class DbSnapshot implements CopyOnWrite {
     const hashes = this.hashes;
     const mask = this.mask;
     const n = keys.length;
-    let i = this.position;
+    if (mask !== 0 && this.order === undefined) {
+      // First the walk hashes, a chunk at a time; nothing is written yet.
+      let i = this.hashed;
+      while (i < n) {
+        const end = Math.min(n, i + 4096);
+        for (; i < end; i++) hashes[i] = walkHash(keys[i]);
+        if (i < n && performance.now() >= deadline) {
+          this.hashed = i;
+          return false;
+        }
+      }
+      this.hashed = n;
+      this.order = orderByBucket(hashes, mask);
+    }
+    const order = this.order;
+    const volatile = this.expiresSize !== 0;
+    let p = this.position;
     let count = 0;
-    while (true) {
-      if (i === n) {
-        if (this.bucket === mask) break;
-        this.bucket++;
-        this.walkedInPass = new Set();
-        i = 0;
+    while (p < n) {
+      let slot = p;
+      if (order !== undefined) {
+        slot = order[p];
+        const bucket = hashes[slot] & mask;
+        if (bucket !== this.bucket) {
+          this.bucket = bucket;
+          this.walkedInPass = new Set();
+        }
       }
-      const key = keys[i];
-      if (mask === 0) {
-        this.write(sink, config, key);
-      } else {
-        let h: number;
-        if (this.bucket === 0) hashes[i] = h = walkHash(key);
-        else h = hashes[i];
-        if ((h & mask) === this.bucket) this.write(sink, config, key);
+      const key = keys[slot];
+      // "" is a free slot here (the key "" was written first).
+      if (key !== "" && !this.touched.has(key)) {
+        this.walkedInPass.add(key);
+        sink.entry(key, this.values[slot]!, volatile ? this.expires.get(key) : undefined, config);
+        this.written++;
       }
-      i++;
-      if (++count % CLOCK_EVERY === 0 && performance.now() >= deadline) {
-        this.position = i;
+      p++;
+      if ((++count & (CLOCK_EVERY - 1)) === 0 && performance.now() >= deadline) {
+        this.position = p;
         return false;
       }
     }
+    this.position = n;
     this.flushPending(sink, config);
     this.finish();
     return true;
-  }
-
-  private write(sink: SnapshotSink, config: Config, key: string): void {
-    if (key === "" || this.touched.has(key)) return;
-    this.walkedInPass.add(key);
-    sink.entry(key, this.data.get(key)!, this.expires.get(key), config);
-    this.written++;
   }
 
   private flushPending(sink: SnapshotSink, config: Config): void {
@@ -199,7 +240,9 @@ export class DbSnapshot implements CopyOnWrite {
   finish(): void {
     this.done = true;
     this.keys = [];
+    this.values = [];
     this.hashes = new Uint32Array(0);
+    this.order = undefined;
     this.walkedInPass = new Set();
     this.touched = new Set();
     this.pending = [];

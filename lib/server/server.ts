@@ -25,6 +25,7 @@ import type { Command } from "../commands/table.ts";
 import { Monitors } from "./monitor.ts";
 import { ClientPause } from "./pause.ts";
 import { WatchRegistry } from "./transaction.ts";
+import { Persistence } from "../persistence/save.ts";
 
 export interface Stats {
   startTime: number;
@@ -76,6 +77,11 @@ export class ListenError extends Error {}
 
 const ENCODER = new TextEncoder();
 const MAX_CLIENTS_REPLY = ENCODER.encode("-ERR max number of clients reached\r\n");
+const MISCONF =
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
+  "Commands that may modify the data set are disabled, because this instance is configured to report errors " +
+  "during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs " +
+  "for details about the RDB error.";
 
 export class RedixServer {
   readonly log = new Logger();
@@ -90,6 +96,10 @@ export class RedixServer {
   readonly notifications: Notifications;
   readonly tracking: Tracking;
   stats = newStats();
+  /** RDB: SAVE, BGSAVE, save points, loading at start. */
+  readonly persistence: Persistence = new Persistence(this);
+  /** Whether {@link start} loads `<dir>/<dbfilename>` (see startServer for the library's default). */
+  loadOnStart = true;
   /** Changes since the last save (INFO's rdb_changes_since_last_save). */
   dirty = 0;
   /** Shared with every client's decoder, so CONFIG SET applies to open connections. */
@@ -173,6 +183,8 @@ export class RedixServer {
 
   /** Opens the listeners and starts serving. */
   async start(): Promise<void> {
+    // As Redis, the data is loaded before any command is served.
+    if (this.loadOnStart) this.persistence.load();
     const requested = this.config.getNumber("port");
     const addresses = this.config.bindAddresses();
     for (const address of addresses) {
@@ -269,6 +281,10 @@ export class RedixServer {
       rejectCommand(client, argv, command, "ERR Command not allowed inside a transaction");
       return;
     }
+    if (this.persistence.lastBgsaveStatus !== "ok" && this.refusedForDiskError(client, command)) {
+      rejectCommand(client, argv, command, MISCONF);
+      return;
+    }
     if (client.protocol === 2 && this.pubsub.isSubscribed(client) && !allowedWhileSubscribed(command)) {
       rejectCommand(
         client,
@@ -287,6 +303,17 @@ export class RedixServer {
     if (queueInMulti(client, command, argv)) return;
     this.call(client, command, argv);
     if (this.blocking.hasReady) this.blocking.serveReady();
+  }
+
+  /**
+   * Whether a failed BGSAVE makes Redis refuse this command with MISCONF: a
+   * write, an EXEC of writes, or PING (so that monitoring notices).
+   */
+  private refusedForDiskError(client: Client, command: Command): boolean {
+    if (!this.persistence.writesDenied) return false;
+    if (command.flags.has("write") || command.name === "ping") return true;
+    return command.name === "exec" &&
+      (client.transaction.queued?.some((queued) => queued.command.flags.has("write")) ?? false);
   }
 
   /**
@@ -436,6 +463,7 @@ export class RedixServer {
   private cron(hz: number): void {
     this.keyspace.activeExpireCycle(hz);
     const now = Date.now();
+    this.persistence.cron(now);
     this.keyspace.clock.update(now);
     const timeout = this.config.getNumber("timeout");
     if (timeout > 0) {
@@ -476,6 +504,7 @@ export class RedixServer {
   }
 
   private async doShutdown(): Promise<void> {
+    this.persistence.abortBgsave();
     await this.closeListeners();
     if (this.cronTimer !== undefined) clearInterval(this.cronTimer);
     this.cronTimer = undefined;
