@@ -573,7 +573,8 @@ Deno.test("the binary: SIGTERM saves, the next start loads it; a corrupt file st
 });
 
 Deno.test({
-  name: "a Redix dump.rdb loads into redis-server with the same contents, and redis-check-rdb accepts it",
+  name:
+    "a Redix dump.rdb loads into redis-server with the same contents (redis-check-rdb accepts it), and back",
   ignore: !HAVE_REDIS,
   async fn() {
     const dir = tempDir();
@@ -618,10 +619,21 @@ Deno.test({
           "loading",
         );
         assert.deepEqual(await contentsViaCommands(conn, 16), expected);
+        // And back: redis-server's own file loads into Redix at start.
+        Deno.removeSync(`${dir}/dump.rdb`);
+        assert.equal(await conn.command("SAVE"), "OK");
         conn.close();
       } finally {
         child.kill("SIGKILL");
         await child.status;
+      }
+      const again = await startIn(dir);
+      try {
+        const conn = await RawConnection.open(again.port);
+        assert.deepEqual(await contentsViaCommands(conn, 16), expected);
+        conn.close();
+      } finally {
+        await again.close();
       }
     } finally {
       Deno.removeSync(dir, { recursive: true });

@@ -12,12 +12,14 @@
  * are in; and only keys written during the save are ever copied.
  *
  * How the walk knows whether it has passed a key, in O(1) and without a set of
- * every written key: at the start each database's keys are frozen in an array
- * (one pointer per key; the strings are shared), and the walk goes over it in
- * {@link BUCKETS} passes, pass `b` writing the keys whose walk hash falls in
- * bucket `b`. A key of an earlier bucket has been written; of a later bucket,
- * not; of the current one, the walk remembers the keys it wrote in this pass
- * (about 1/BUCKETS of them). Hashes are computed once, in the first pass.
+ * every written key: at the start each database's slot arrays are copied (keys
+ * and values, a pointer each; nothing else is copied, and a key no write has
+ * reached still holds the very object copied, unchanged). The walk first
+ * hashes the keys into {@link BUCKETS} buckets, a chunk per turn, orders them
+ * by bucket (a counting sort), then writes them bucket by bucket. A key of an
+ * earlier bucket has been written; of a later one, not; of the current one,
+ * the walk remembers the keys it wrote (about 1/BUCKETS of them). A small
+ * database is one bucket.
  *
  * The snapshot holds the database's dicts themselves, not the Database: SWAPDB
  * exchanges the dicts and their `cow` hooks together, FLUSHDB/FLUSHALL give
