@@ -666,3 +666,33 @@ Deno.test("FLUSHALL drops a running BGSAVE, and with save points saves the empty
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("BGSAVE: a blocked client served after SWAPDB changes a value the file still has as of the start", async () => {
+  const dir = tempDir();
+  const redix = await startIn(dir);
+  try {
+    const server = redix.server;
+    for (let i = 0; i < 300_000; i++) server.keyspace.dbs[0].set(`key:${i}`, `v${i}`);
+    const admin = await RawConnection.open(redix.port);
+    await admin.command("SELECT", "1");
+    await admin.command("RPUSH", "q", "a", "b");
+    const waiter = await RawConnection.open(redix.port);
+    await waiter.send("*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n");
+    await waitFor(() => server.blocking.count === 1, "the BLPOP to block");
+    const expected = contentsOf(server.keyspace.dbs);
+    assert.ok(server.persistence.bgsave());
+    // Database 1's list moves to database 0, where the waiter pops from it in place.
+    assert.equal(await admin.command("SWAPDB", "0", "1"), "OK");
+    assert.deepEqual(await waiter.reply(), ["q", "a"]);
+    assert.deepEqual(await admin.command("LRANGE", "q", "0", "-1"), []);
+    await admin.command("SELECT", "0");
+    assert.deepEqual(await admin.command("LRANGE", "q", "0", "-1"), ["b"]);
+    await server.persistence.waitForBgsave();
+    assertSameContents(contentsOfFile(`${dir}/dump.rdb`), expected);
+    admin.close();
+    waiter.close();
+  } finally {
+    await redix.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

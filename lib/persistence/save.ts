@@ -76,6 +76,8 @@ interface BackgroundSave {
   /** Why the temp file could not be created, reported as the save's failure. */
   openError: unknown;
   tempPath: string;
+  /** `<dir>/<dbfilename>` as they were at the start (as Redis's child has them). */
+  finalPath: string;
   startedAt: number;
   dirtyBefore: number;
   aborted: boolean;
@@ -253,6 +255,7 @@ export class Persistence {
       file,
       openError,
       tempPath,
+      finalPath: this.path,
       startedAt: Date.now(),
       dirtyBefore: server.dirty,
       aborted: false,
@@ -287,7 +290,7 @@ export class Persistence {
       job.file.close();
       job.file = undefined;
       if (job.aborted) return;
-      Deno.renameSync(job.tempPath, this.path);
+      Deno.renameSync(job.tempPath, job.finalPath);
     } catch (error) {
       if (job.aborted) return;
       failure = error;
