@@ -448,6 +448,13 @@ const OLD_PAYLOADS: Record<string, string> = {
   ]),
   hashPlain: payload(RDB_TYPE.HASH, [2, ...rdbString("f"), ...rdbString("v"), ...rdbString("g"), 0xc0, 1]),
   zsetListpackV10: payload(RDB_TYPE.ZSET_LISTPACK, rdbString(encodeListpack(["a", "1", "b", "2.5"])), 10),
+  // Elements longer than *-max-listpack-value keep a listpack or ziplist as it is, not a plain type.
+  hashZiplistLong: payload(RDB_TYPE.HASH_ZIPLIST, rdbString(ziplist(["longfield123", "longvalue123"]))),
+  zsetZiplistLong: payload(RDB_TYPE.ZSET_ZIPLIST, rdbString(ziplist(["longmember123", 1]))),
+  hashListpackLong: payload(RDB_TYPE.HASH_LISTPACK, rdbString(encodeListpack(["f", "longvalue123"])), 10),
+  zsetListpackLong: payload(RDB_TYPE.ZSET_LISTPACK, rdbString(encodeListpack(["longmember123", "1"])), 10),
+  hashPlainLong: payload(RDB_TYPE.HASH, [1, ...rdbString("f"), ...rdbString("longvalue123")]),
+  zsetPlainLong: payload(RDB_TYPE.ZSET_2, [1, ...rdbString("longmember123"), 0, 0, 0, 0, 0, 0, 0xf0, 0x3f]),
 };
 
 /** Replies whose order follows a hash table (random-seeded in Redis) are compared sorted. */
@@ -478,11 +485,15 @@ Deno.test({
         const script = [
           ["CONFIG", "SET", "hash-max-listpack-entries", "10"],
           ["CONFIG", "SET", "zset-max-listpack-entries", "10"],
+          ["CONFIG", "SET", "hash-max-listpack-value", "5"],
+          ["CONFIG", "SET", "zset-max-listpack-value", "5"],
           ["RESTORE", "k", "0", p],
           read,
           ["OBJECT", "ENCODING", "k"],
           ["CONFIG", "SET", "hash-max-listpack-entries", "512"],
           ["CONFIG", "SET", "zset-max-listpack-entries", "128"],
+          ["CONFIG", "SET", "hash-max-listpack-value", "64"],
+          ["CONFIG", "SET", "zset-max-listpack-value", "64"],
         ];
         await t.step(name, async () => {
           const expected = await runScript(redis.port, script);

@@ -609,6 +609,20 @@ class Reader {
   }
 }
 
+/**
+ * The config a listpack or ziplist hash or sorted set is loaded with: Redis
+ * 7.0 converts those by their number of entries only, not by the length of
+ * their elements (unlike plain hashes, sorted sets and zipmaps).
+ */
+function countLimitsOnly(config: Config): Config {
+  return {
+    getNumber: (name: string) =>
+      name === "hash-max-listpack-value" || name === "zset-max-listpack-value"
+        ? Number.MAX_SAFE_INTEGER
+        : config.getNumber(name),
+  } as unknown as Config;
+}
+
 function blobEntries(r: Reader, start: number, decode: (bytes: Uint8Array) => string[]): string[] {
   const bytes = r.blob();
   try {
@@ -746,14 +760,15 @@ function readObject(r: Reader, type: number, config: Config): RedisValue | null 
         : type === RDB_TYPE.HASH_ZIPLIST
         ? decodeZiplist
         : decodeListpack;
-      fillHash(r, hash, blobEntries(r, start, decode), config, start);
+      const limits = type === RDB_TYPE.HASH_ZIPMAP ? config : countLimitsOnly(config);
+      fillHash(r, hash, blobEntries(r, start, decode), limits, start);
       return hash.size === 0 ? null : hash;
     }
     case RDB_TYPE.ZSET_ZIPLIST:
     case RDB_TYPE.ZSET_LISTPACK: {
       const zset = new SortedSetValue();
       const entries = blobEntries(r, start, type === RDB_TYPE.ZSET_ZIPLIST ? decodeZiplist : decodeListpack);
-      fillZset(r, zset, entries, config, start);
+      fillZset(r, zset, entries, countLimitsOnly(config), start);
       return zset.size === 0 ? null : zset;
     }
     case RDB_TYPE.STREAM_LISTPACKS:
