@@ -78,6 +78,23 @@ function population(): string[][] {
       ALL_BYTES.slice(0, 40),
     ],
     ["ZADD", "zset:longmember", "1", "m".repeat(65)],
+    [
+      "ZADD",
+      "zset:scores",
+      ...[
+        "-0",
+        "5e-324",
+        "1.7976931348623157e308",
+        "4503599627370496",
+        "-4503599627370497",
+        "0.30000000000000004",
+      ]
+        .flatMap((score, i) => [score, `s${i}`]),
+      ...["1e-5", "123456789012345678", "-1.5e-300", "2.5", "100", "-100000"].flatMap((
+        score,
+        i,
+      ) => [score, `t${i}`]),
+    ],
   ];
   const big = (cmd: string, key: string, n: number, item: (i: number) => string[]) => {
     for (let i = 0; i < n; i += 100) {

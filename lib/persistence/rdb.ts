@@ -235,7 +235,7 @@ export class RdbEncoder {
         const zset = value as SortedSetValue;
         if (zset.isListpack) {
           const flat: string[] = [];
-          for (const [member, score] of zset.entries()) flat.push(member, formatDouble(score));
+          for (const [member, score] of zset.entries()) flat.push(member, listpackScore(score));
           return this.blob(encodeListpack(flat));
         }
         // Greatest first, as Redis walks its skip list backwards.
@@ -423,6 +423,16 @@ export class RdbEncoder {
     this.len(originalLength);
     this.rawBytes(packed);
   }
+}
+
+/**
+ * A score as Redis 7.0's d2string writes it into a listpack: integral values
+ * up to 2^62 in magnitude as integers (so the listpack stores an int64),
+ * anything else as printf's %.17g.
+ */
+function listpackScore(score: number): string {
+  if (score !== 0 && Number.isInteger(score) && Math.abs(score) <= 2 ** 62) return BigInt(score).toString();
+  return formatDouble(score);
 }
 
 /** quicklist.c's _quicklistNodeAllowInsert for a packed node of `nodeSize` bytes and `count` entries. */
