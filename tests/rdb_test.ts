@@ -653,3 +653,31 @@ Deno.test("a dump.rdb skips empty keys, keeps IDLE/FREQ out and reads EXPIRETIME
   assert.equal(aux.get("redis-ver"), "6.2.0");
   assert.deepEqual(seen, [[2, "old", "v", 16000]]);
 });
+
+Deno.test("RDB 11 (Redis 7.2) files: a set listpack loads as the set encoding Redis 7.0 would use", () => {
+  const bytes = new Uint8Array([
+    ...binaryToBytes("REDIS0011"),
+    0xfe,
+    0x00,
+    RDB_TYPE.SET_LISTPACK,
+    ...rdbString("ints"),
+    ...rdbString(encodeListpack(["3", "1", "2"])),
+    RDB_TYPE.SET_LISTPACK,
+    ...rdbString("strs"),
+    ...rdbString(encodeListpack(["a", "1"])),
+    0xff,
+    ...new Uint8Array(8),
+  ]);
+  const seen = new Map<string, RedisValue>();
+  const config = new Config();
+  assert.equal(loadRdb(bytes, config, (_db, key, value) => seen.set(key, value)).version, 11);
+  const ints = seen.get("ints") as SetValue;
+  assert.deepEqual([ints.members(), ints.encoding()], [["1", "2", "3"], "intset"]);
+  const strs = seen.get("strs") as SetValue;
+  assert.deepEqual([[...strs.members()].sort(), strs.encoding()], [["1", "a"], "hashtable"]);
+  // DUMP payloads of version 11 are refused, as by Redis 7.0.
+  assert.equal(
+    restorePayload(binaryToBytes(payload(RDB_TYPE.SET_INTSET, rdbString(encodeIntset(["1"])), 11)), config),
+    null,
+  );
+});
