@@ -23,11 +23,18 @@ const START_ARGS: string[] = (() => {
 
 const decoder = new TextDecoder();
 
+/**
+ * Where the binary runs: a directory of its own, since with Redis's default
+ * save points it writes dump.rdb into its working directory on shutdown.
+ */
+const WORK_DIR = Deno.makeTempDirSync({ prefix: "redix-cli-" });
+globalThis.addEventListener("unload", () => Deno.removeSync(WORK_DIR, { recursive: true }));
+
 /** Runs redix to completion. */
 async function runRedix(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: [...START_ARGS, ...args],
-    cwd: ROOT,
+    cwd: WORK_DIR,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -47,7 +54,7 @@ class RedixProcess {
   constructor(args: string[]) {
     this.child = new Deno.Command(Deno.execPath(), {
       args: [...START_ARGS, ...args],
-      cwd: ROOT,
+      cwd: WORK_DIR,
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
