@@ -681,3 +681,27 @@ Deno.test("RDB 11 (Redis 7.2) files: a set listpack loads as the set encoding Re
     null,
   );
 });
+
+Deno.test("a corrupt LZF length fails as corruption rather than allocating it", () => {
+  const bytes = new Uint8Array([
+    ...binaryToBytes("REDIS0010"),
+    0x00,
+    ...rdbString("k"),
+    0xc3,
+    0x02,
+    0x81,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+    0,
+    0, // 2^40 bytes
+    0x00,
+    0x61,
+    0xff,
+    ...new Uint8Array(8),
+  ]);
+  assert.throws(() => load(bytes), (e: unknown) => e instanceof RdbError && e.offset === 12);
+});

@@ -556,6 +556,8 @@ class Reader {
       const clen = this.len();
       const len = this.len();
       this.need(clen);
+      // A back reference of 3 bytes makes at most 264: anything claiming more is corrupt.
+      if (len > clen * 88 + 64) this.fail("invalid LZF compressed string length", start);
       const out = lzfDecompress(this.bytes.subarray(this.pos, this.pos + clen), len);
       if (out === null) this.fail("invalid LZF compressed string", start);
       this.pos += clen;
