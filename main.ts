@@ -7,9 +7,12 @@
 import { ConfigError, parseCommandLine, usage } from "./lib/config.ts";
 import { ListenError, RedixServer } from "./lib/server/server.ts";
 import { LoadError } from "./lib/persistence/save.ts";
+import { checkRdbMain } from "./lib/persistence/check_rdb.ts";
 import { REDIS_VERSION, REDIX_VERSION } from "./lib/version.ts";
 
 async function main(): Promise<number> {
+  // `redix --check-rdb FILE`: redis-check-rdb.
+  if (Deno.args[0] === "--check-rdb") return checkRdbMain(Deno.args.slice(1));
   let commandLine;
   try {
     commandLine = await parseCommandLine(Deno.args);

@@ -448,3 +448,46 @@ Deno.test("--logfile writes the log to that file instead of standard output", as
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("--check-rdb reports a sound file as redis-check-rdb does and exits 0, a corrupt one 1", async () => {
+  const { Config } = await import("../lib/config.ts");
+  const { RdbEncoder } = await import("../lib/persistence/rdb.ts");
+  const encoder = new RdbEncoder({ compress: true, checksum: true });
+  encoder.header([["redis-ver", "7.0.15"], ["redis-bits", "64"]]);
+  encoder.selectDb(0, 2, 1);
+  encoder.entry("k", "v", undefined, new Config());
+  encoder.entry("t", "v", Date.now() + 100_000, new Config());
+  encoder.end();
+  const bytes = encoder.take();
+  Deno.writeFileSync(`${WORK_DIR}/check.rdb`, bytes);
+  Deno.writeFileSync(`${WORK_DIR}/check-bad.rdb`, bytes.subarray(0, bytes.length - 12));
+
+  const good = await runRedix(["--check-rdb", "check.rdb"]);
+  assert.equal(good.code, 0, good.stdout + good.stderr);
+  assert.equal(good.stderr, "");
+  assert.deepEqual(good.stdout.split("\n"), [
+    "[offset 0] Checking RDB file check.rdb",
+    "[offset 27] AUX FIELD redis-ver = '7.0.15'",
+    "[offset 41] AUX FIELD redis-bits = '64'",
+    "[offset 43] Selecting DB ID 0",
+    `[offset ${bytes.length}] Checksum OK`,
+    `[offset ${bytes.length}] \\o/ RDB looks OK! \\o/`,
+    "[info] 2 keys read",
+    "[info] 1 expires",
+    "[info] 0 already expired",
+    "",
+  ]);
+
+  const bad = await runRedix(["--check-rdb", "check-bad.rdb"]);
+  assert.equal(bad.code, 1, bad.stdout + bad.stderr);
+  assert.match(bad.stdout, /^--- RDB ERROR DETECTED ---\n\[offset \d+\] Unexpected EOF reading RDB file$/m);
+  assert.doesNotMatch(bad.stdout, /looks OK/);
+
+  const missing = await runRedix(["--check-rdb", "no-such.rdb"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /can't open the RDB file no-such\.rdb/);
+
+  const usage = await runRedix(["--check-rdb"]);
+  assert.equal(usage.code, 1);
+  assert.equal(usage.stderr, "Usage: redix --check-rdb <rdb-file-name>\n");
+});

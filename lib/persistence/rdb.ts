@@ -800,12 +800,48 @@ function isObjectType(type: number): boolean {
   return (type >= 0 && type <= 7) || (type >= 9 && type <= 21);
 }
 
+/**
+ * What a reader of a whole file may watch besides the keys (redis-check-rdb's
+ * report): each callback gets the offset just past what it reports, as
+ * redis-check-rdb prints `rio.processed_bytes`.
+ */
+export interface RdbObserver {
+  aux?(name: string, value: string, offset: number): void;
+  selectDb?(db: number, offset: number): void;
+  /** Before a key's value is read: its type byte and name. */
+  key?(type: number, key: string, offset: number): void;
+  /** "ok", or "disabled" for a zero checksum (none is checked before RDB version 5). */
+  checksum?(status: "ok" | "disabled", offset: number): void;
+}
+
 /** Parses a whole RDB file; calls `visit` per key; throws RdbError naming the offset on corruption or a bad checksum. */
 export function loadRdb(
   bytes: Uint8Array,
   config: Config,
   visit: (db: number, key: string, value: RedisValue, expireAt: number | undefined) => void,
+  observer: RdbObserver = {},
 ): { version: number; aux: Map<string, string> } {
+  const steps = loadRdbSteps(bytes, config, visit, { observer, keysPerStep: Infinity });
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link loadRdb} as a generator, for loading in slices between turns of the
+ * event loop: it yields the offset reached (bytes parsed) after every
+ * `keysPerStep` keys, and returns what loadRdb returns. Errors are thrown from
+ * the `next()` that meets them.
+ */
+export function* loadRdbSteps(
+  bytes: Uint8Array,
+  config: Config,
+  visit: (db: number, key: string, value: RedisValue, expireAt: number | undefined) => void,
+  options: { keysPerStep?: number; observer?: RdbObserver } = {},
+): Generator<number, { version: number; aux: Map<string, string> }, void> {
+  const keysPerStep = options.keysPerStep ?? 1024;
+  const observer = options.observer ?? {};
   const r = new Reader(bytes);
   r.need(9);
   const magic = latin1View(bytes).latin1Slice(0, 9);
@@ -818,6 +854,7 @@ export function loadRdb(
   const aux = new Map<string, string>();
   let db = 0;
   let expireAt: number | undefined = undefined;
+  let keysInStep = 0;
   for (;;) {
     const at = r.pos;
     const type = r.byte();
@@ -840,6 +877,7 @@ export function loadRdb(
     if (type === OP_EOF) break;
     if (type === OP_SELECTDB) {
       db = r.len();
+      observer.selectDb?.(db, r.pos);
       continue;
     }
     if (type === OP_RESIZEDB) {
@@ -851,15 +889,21 @@ export function loadRdb(
       const name = r.string();
       const value = r.string();
       aux.set(name, value);
+      observer.aux?.(name, value, r.pos);
       continue;
     }
     if (type === OP_MODULE_AUX) r.fail("module auxiliary data is not supported", at);
     if (type === OP_FUNCTION2 || type === OP_FUNCTION_PRE_GA) r.fail("functions are not supported yet", at);
     if (!isObjectType(type)) r.fail(`unknown RDB object type or opcode ${type}`, at);
     const key = r.string();
+    observer.key?.(type, key, r.pos);
     const value = readObject(r, type, config);
     if (value !== null) visit(db, key, value, expireAt);
     expireAt = undefined;
+    if (++keysInStep >= keysPerStep) {
+      keysInStep = 0;
+      yield r.pos;
+    }
   }
   if (version >= 5) {
     const end = r.pos;
@@ -871,6 +915,7 @@ export function loadRdb(
       if (!crc64Matches(crc, bytes, end)) r.fail("wrong RDB checksum", end);
     }
     r.pos += 8;
+    observer.checksum?.(stored ? "ok" : "disabled", r.pos);
   }
   return { version, aux };
 }
