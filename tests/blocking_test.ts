@@ -7,7 +7,8 @@
  */
 import assert from "node:assert/strict";
 import { encodeCommand, RawConnection, type Reply, startTestServer, waitFor, withServer } from "./helpers.ts";
-import type { RedixServer } from "../lib/server/server.ts";
+import { RedixServer } from "../lib/server/server.ts";
+import { Client } from "../lib/server/client.ts";
 
 function blockedClients(server: RedixServer): () => boolean {
   return () => server.blocking.count > 0;
@@ -110,4 +111,66 @@ Deno.test("the server shuts down while clients are blocked", async () => {
     assert.equal(await conn.readToEnd(), "");
     conn.close();
   }
+});
+
+/**
+ * A connection whose writes wait until the test lets them through, so that a
+ * blocked client's flush is in progress while another client serves it.
+ */
+class SlowConnection {
+  readonly written: string[] = [];
+  private input: Uint8Array[];
+  private pendingRead: ((n: number | null) => void) | undefined;
+  private writeGate: Promise<void> = Promise.resolve();
+  private openGate: () => void = () => {};
+  readonly remoteAddr: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 1 };
+  readonly localAddr: Deno.NetAddr = { transport: "tcp", hostname: "127.0.0.1", port: 2 };
+  constructor(input: string) {
+    this.input = [new TextEncoder().encode(input)];
+  }
+  holdWrites(): void {
+    this.writeGate = new Promise((resolve) => this.openGate = resolve);
+  }
+  releaseWrites(): void {
+    this.openGate();
+  }
+  setNoDelay(): void {}
+  read(buffer: Uint8Array): Promise<number | null> {
+    const chunk = this.input.shift();
+    if (chunk === undefined) return new Promise((resolve) => this.pendingRead = resolve);
+    buffer.set(chunk);
+    return Promise.resolve(chunk.length);
+  }
+  async write(data: Uint8Array): Promise<number> {
+    await this.writeGate;
+    this.written.push(new TextDecoder().decode(data));
+    return data.length;
+  }
+  close(): void {
+    this.pendingRead?.(null);
+  }
+}
+
+Deno.test("a waiter served while its earlier replies are still being sent goes on with its pipeline", async () => {
+  // Found by the fuzzer: the flush before waiting yields, and a push (or a
+  // timeout, or CLIENT UNBLOCK) could end the wait meanwhile; the loop then
+  // read the state that was gone and dropped the connection with a TypeError.
+  const server = new RedixServer();
+  server.log.enabled = false;
+  const warnings: string[] = [];
+  server.log.warning = (message: string) => warnings.push(message);
+  const waiterConn = new SlowConnection(encodeCommand(["PING"]) + encodeCommand(["BLPOP", "q", "0"]));
+  waiterConn.holdWrites();
+  const pusherConn = new SlowConnection("");
+  const waiter = new Client(server, waiterConn as unknown as Deno.TcpConn, 1);
+  const pusher = new Client(server, pusherConn as unknown as Deno.TcpConn, 2);
+  await waitFor(() => server.blocking.count === 1, "the waiter to block");
+  server.execute(pusher, ["LPUSH", "q", "x"]);
+  waiterConn.releaseWrites();
+  await waitFor(() => waiterConn.written.join("").includes("*2\r\n"), "the BLPOP reply");
+  assert.equal(waiterConn.written.join(""), "+PONG\r\n*2\r\n$1\r\nq\r\n$1\r\nx\r\n");
+  waiterConn.close();
+  pusherConn.close();
+  await Promise.all([waiter.done, pusher.done]);
+  assert.deepEqual(warnings, []);
 });

@@ -180,7 +180,9 @@ export class Client {
    */
   private async waitWhileBlocked(): Promise<boolean> {
     await this.flush();
-    const unblocked = this.blocked!.unblocked.then((): typeof UNBLOCKED => UNBLOCKED);
+    // The wait may have ended while the replies were sent (a timeout, a push, CLIENT UNBLOCK).
+    if (this.blocked === undefined) return !this.closeAfterReply;
+    const unblocked = this.blocked.unblocked.then((): typeof UNBLOCKED => UNBLOCKED);
     this.idle = true;
     try {
       while (this.blocked !== undefined) {
