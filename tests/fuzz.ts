@@ -422,8 +422,9 @@ export class FrameGenerator {
     if (MODAL.has(command.name) && rng() < 0.9) command = pick(rng, this.commands);
     const names = command.name.split("|").map((name) => randomCase(rng, name));
     const minimum = Math.abs(command.arity) - names.length;
-    let count = command.arity > 0 && rng() < 0.7 ? minimum : Math.max(0, minimum + int(rng, 6) - 1);
-    if (rng() < 0.05) count = int(rng, 12);
+    // Mostly a valid arity, so that calls get past the arity check into the command.
+    let count = command.arity > 0 ? minimum : minimum + int(rng, 6);
+    if (rng() < 0.08) count = rng() < 0.5 ? Math.max(0, minimum - 1) : int(rng, 12);
     const args: string[] = [];
     for (let i = 0; i < count; i++) args.push(i === 0 && rng() < 0.6 ? pick(rng, KEYS) : this.arg(rng));
     this.tame(rng, command.name, args);
