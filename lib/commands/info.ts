@@ -141,6 +141,7 @@ const SECTIONS: Record<string, Section> = {
       ["aof_last_cow_size", 0],
       ["module_fork_in_progress", 0],
       ["module_fork_last_cow_size", 0],
+      ...loadingFields(server),
     ];
   },
 
@@ -233,6 +234,27 @@ export function infoText(server: RedixServer, requested: string[]): string {
 
 function info(client: Client, argv: string[]): void {
   client.writer.verbatim(infoText(client.server, argv.slice(1)));
+}
+
+/** INFO persistence's progress of the load at start, as Redis 7.0 shows it while loading. */
+function loadingFields(server: RedixServer): [string, string | number][] {
+  const p = server.persistence;
+  if (!p.loading) return [];
+  const total = p.loadTotalBytes;
+  const loaded = p.loadLoadedBytes;
+  const perc = total === 0 ? 0 : (loaded / total) * 100;
+  const remaining = total === 0 ? 1 : total - loaded;
+  const elapsed = Math.floor(Date.now() / 1000) - p.loadStartTime;
+  // Redis's fake 1 second before it has a figure.
+  const eta = elapsed === 0 ? 1 : Math.floor((elapsed * remaining) / (loaded + 1));
+  return [
+    ["loading_start_time", p.loadStartTime],
+    ["loading_total_bytes", total],
+    ["loading_rdb_used_mem", p.loadRdbUsedMem],
+    ["loading_loaded_bytes", loaded],
+    ["loading_loaded_perc", perc.toFixed(2)],
+    ["loading_eta_seconds", eta],
+  ];
 }
 
 export const infoCommands: CommandDefinition[] = [

@@ -10,7 +10,7 @@
 import type { RedixServer } from "../server/server.ts";
 import { binaryToBytes } from "../util/latin1.ts";
 import { REDIS_VERSION } from "../version.ts";
-import { loadRdb, RdbEncoder, RdbError } from "./rdb.ts";
+import { loadRdbSteps, RdbEncoder, RdbError } from "./rdb.ts";
 import { Snapshot } from "./snapshot.ts";
 
 /** Thrown by {@link Persistence.load} when the file cannot be loaded: the server must not start. */
@@ -20,6 +20,13 @@ export class LoadError extends Error {}
 const RETRY_DELAY = 5;
 /** Milliseconds of encoding per event-loop turn during BGSAVE. */
 const STEP_MS = 2;
+/**
+ * Milliseconds of loading at start between two turns of the event loop
+ * (Redis serves events every 2 MB loaded). Each turn is a setTimeout(0),
+ * clamped to a few milliseconds: a MessageChannel turn, as {@link Turns},
+ * would not let network events in while the loop runs only those.
+ */
+const LOAD_STEP_MS = 20;
 /** Bytes gathered before a write during SAVE. */
 const SYNC_CHUNK = 1 << 20;
 
@@ -95,7 +102,21 @@ export class Persistence {
   saves = 0;
   /** BGSAVE SCHEDULE (or BGSAVE in EXEC) asked for one to start from the cron. */
   scheduled = false;
+  /** Loading the file at start: commands without the `loading` flag are refused with -LOADING. */
   loading = false;
+  /** While loading, for INFO's loading_* fields: Unix seconds, the file's size, bytes parsed, its used-mem. */
+  loadStartTime = 0;
+  loadTotalBytes = 0;
+  loadLoadedBytes = 0;
+  loadRdbUsedMem = 0;
+  /** Keys parsed between two looks at the clock while loading (every slice of LOAD_STEP_MS yields a turn). */
+  loadKeysPerStep = 1000;
+  /**
+   * Test hook: when set, awaited after every {@link loadKeysPerStep} keys
+   * while loading at start, so that a test can hold the load at a known point
+   * (the event loop runs while the hook's promise is pending).
+   */
+  loadStepHook: (() => Promise<void>) | undefined;
   loadKeysLoaded = 0;
   loadKeysExpired = 0;
   /** Values written during the last BGSAVE that it had to keep (our copy-on-write). */
@@ -386,6 +407,8 @@ export class Persistence {
    */
   saveBeforeShutdown(options: { save?: boolean; nosave?: boolean; force?: boolean }): boolean {
     this.abortBgsave("There is a child saving an .rdb. Killing it!");
+    // As Redis: never overwrite the file with a half-loaded data set.
+    if (this.loading) return true;
     const wanted = options.save || (!options.nosave && this.server.config.saveParams().length > 0);
     if (!wanted) return true;
     this.server.log.notice("Saving the final RDB snapshot before exiting.");
@@ -399,10 +422,14 @@ export class Persistence {
   }
 
   /**
-   * Loads `<dir>/<dbfilename>` if it exists, before the server accepts
-   * commands. Throws {@link LoadError} when it cannot.
+   * Loads `<dir>/<dbfilename>` if it exists, in slices of a few milliseconds
+   * between turns of the event loop, as Redis serves events while it loads:
+   * clients may connect meanwhile, and get -LOADING for every command but
+   * those flagged `loading` (INFO shows the progress). Throws
+   * {@link LoadError} when it cannot; stops quietly when the server shuts
+   * down meanwhile.
    */
-  load(): void {
+  async load(): Promise<void> {
     const server = this.server;
     const path = this.path;
     let bytes: Uint8Array;
@@ -418,8 +445,12 @@ export class Persistence {
     let loaded = 0;
     let expired = 0;
     this.loading = true;
+    this.loadStartTime = Math.floor(now / 1000);
+    this.loadTotalBytes = bytes.length;
+    this.loadLoadedBytes = 0;
+    this.loadRdbUsedMem = 0;
     try {
-      const { aux } = loadRdb(bytes, server.config, (index, key, value, expireAt) => {
+      const steps = loadRdbSteps(bytes, server.config, (index, key, value, expireAt) => {
         const db = dbs[index];
         if (db === undefined) {
           throw new LoadError(
@@ -434,7 +465,29 @@ export class Persistence {
         db.set(key, value);
         if (expireAt !== undefined) db.setExpiry(key, expireAt);
         loaded++;
+      }, {
+        keysPerStep: this.loadKeysPerStep,
+        observer: {
+          aux: (name, value) => {
+            if (name === "used-mem") this.loadRdbUsedMem = Number(value) || 0;
+          },
+        },
       });
+      let sliceEnd = performance.now() + LOAD_STEP_MS;
+      let step = steps.next();
+      while (!step.done) {
+        this.loadLoadedBytes = step.value;
+        if (this.loadStepHook !== undefined) await this.loadStepHook();
+        if (performance.now() >= sliceEnd) {
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          // SHUTDOWN (or a signal) while loading: Redis exits without saving the half-loaded set.
+          if (server.shuttingDown) return;
+          sliceEnd = performance.now() + LOAD_STEP_MS;
+        }
+        step = steps.next();
+      }
+      const { aux } = step.value;
+      this.loadLoadedBytes = bytes.length;
       const version = aux.get("redis-ver");
       if (version !== undefined) server.log.notice(`Loading RDB produced by version ${version}`);
       const ctime = Number(aux.get("ctime"));

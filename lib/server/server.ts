@@ -181,10 +181,13 @@ export class RedixServer {
     config.onChange("hz", applyHz);
   }
 
-  /** Opens the listeners and starts serving. */
+  /**
+   * Opens the listeners, then loads the data set: as Redis, clients may
+   * connect during the load and get -LOADING (see {@link dispatch}) for all
+   * but the commands flagged `loading`. Resolves once loaded; on a load error
+   * closes what it opened and throws.
+   */
   async start(): Promise<void> {
-    // As Redis, the data is loaded before any command is served.
-    if (this.loadOnStart) this.persistence.load();
     const requested = this.config.getNumber("port");
     const addresses = this.config.bindAddresses();
     for (const address of addresses) {
@@ -209,6 +212,21 @@ export class RedixServer {
       throw new ListenError(`Could not listen on any of: ${addresses.join(" ")}`);
     }
     this.startCron();
+    try {
+      // As Redis, the data is loaded before any other command is served.
+      if (this.loadOnStart) await this.persistence.load();
+    } catch (error) {
+      await this.closeListeners();
+      if (this.cronTimer !== undefined) clearInterval(this.cronTimer);
+      this.cronTimer = undefined;
+      for (const client of [...this.clients.values()]) client.close();
+      throw error;
+    }
+  }
+
+  /** Whether the server is shutting down (a load in progress stops). */
+  get shuttingDown(): boolean {
+    return this.shutdownPromise !== undefined;
   }
 
   private async acceptLoop(listener: Deno.TcpListener): Promise<void> {
@@ -295,6 +313,10 @@ export class RedixServer {
       );
       return;
     }
+    if (this.persistence.loading && this.refusedWhileLoading(client, command)) {
+      rejectCommand(client, argv, command, "LOADING Redis is loading the dataset in memory");
+      return;
+    }
     if (this.monitors.clients.has(client) && !Monitors.mayRun(command)) {
       rejectCommand(client, argv, command, "ERR Replica can't interact with the keyspace");
       return;
@@ -303,6 +325,16 @@ export class RedixServer {
     if (queueInMulti(client, command, argv)) return;
     this.call(client, command, argv);
     if (this.blocking.hasReady) this.blocking.serveReady();
+  }
+
+  /**
+   * Whether Redis refuses this command while it loads: any without the
+   * `loading` flag, and an EXEC of such commands.
+   */
+  private refusedWhileLoading(client: Client, command: Command): boolean {
+    if (!command.flags.has("loading")) return true;
+    return command.name === "exec" &&
+      (client.transaction.queued?.some((queued) => !queued.command.flags.has("loading")) ?? false);
   }
 
   /**
@@ -461,6 +493,8 @@ export class RedixServer {
   }
 
   private cron(hz: number): void {
+    // As Redis, no expiry, save points or timeouts on a half-loaded data set.
+    if (this.persistence.loading) return;
     this.keyspace.activeExpireCycle(hz);
     const now = Date.now();
     this.persistence.cron(now);
