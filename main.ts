@@ -8,11 +8,14 @@ import { ConfigError, parseCommandLine, usage } from "./lib/config.ts";
 import { ListenError, RedixServer } from "./lib/server/server.ts";
 import { LoadError } from "./lib/persistence/save.ts";
 import { checkRdbMain } from "./lib/persistence/check_rdb.ts";
+import { checkAofMain } from "./lib/persistence/aof_check.ts";
 import { REDIS_VERSION, REDIX_VERSION } from "./lib/version.ts";
 
 async function main(): Promise<number> {
   // `redix --check-rdb FILE`: redis-check-rdb.
   if (Deno.args[0] === "--check-rdb") return checkRdbMain(Deno.args.slice(1));
+  // `redix --check-aof [--fix] FILE`: redis-check-aof.
+  if (Deno.args[0] === "--check-aof") return checkAofMain(Deno.args.slice(1));
   let commandLine;
   try {
     commandLine = await parseCommandLine(Deno.args);

@@ -717,6 +717,15 @@ const EFFECTIVE = new Set([
   "rdbcompression",
   "rdbchecksum",
   "stop-writes-on-bgsave-error",
+  "appendonly",
+  "appendfilename",
+  "appenddirname",
+  "appendfsync",
+  "auto-aof-rewrite-percentage",
+  "auto-aof-rewrite-min-size",
+  "aof-load-truncated",
+  "aof-use-rdb-preamble",
+  "aof-timestamp-enabled",
 ]);
 
 function param(

@@ -110,6 +110,7 @@ const SECTIONS: Record<string, Section> = {
   persistence: (server) => {
     const p = server.persistence;
     const keys = p.currentKeys;
+    const aof = server.aof;
     return [
       ["loading", p.loading ? 1 : 0],
       ["async_loading", 0],
@@ -129,18 +130,26 @@ const SECTIONS: Record<string, Section> = {
       ["rdb_last_cow_size", 0],
       ["rdb_last_load_keys_expired", p.loadKeysExpired],
       ["rdb_last_load_keys_loaded", p.loadKeysLoaded],
-      ["aof_enabled", 0],
-      ["aof_rewrite_in_progress", 0],
-      ["aof_rewrite_scheduled", 0],
-      ["aof_last_rewrite_time_sec", -1],
-      ["aof_current_rewrite_time_sec", -1],
-      ["aof_last_bgrewrite_status", "ok"],
-      ["aof_rewrites", 0],
-      ["aof_rewrites_consecutive_failures", 0],
-      ["aof_last_write_status", "ok"],
+      ["aof_enabled", aof.state !== "off" ? 1 : 0],
+      ["aof_rewrite_in_progress", aof.rewriteInProgress ? 1 : 0],
+      ["aof_rewrite_scheduled", aof.scheduled ? 1 : 0],
+      ["aof_last_rewrite_time_sec", aof.lastRewriteTimeSec],
+      ["aof_current_rewrite_time_sec", aof.currentRewriteTimeSec],
+      ["aof_last_bgrewrite_status", aof.lastBgrewriteStatus],
+      ["aof_rewrites", aof.rewrites],
+      ["aof_rewrites_consecutive_failures", aof.consecutiveFailures],
+      ["aof_last_write_status", aof.lastWriteStatus],
       ["aof_last_cow_size", 0],
       ["module_fork_in_progress", 0],
       ["module_fork_last_cow_size", 0],
+      ...(aof.state === "off" ? [] : [
+        ["aof_current_size", aof.currentSize],
+        ["aof_base_size", aof.baseSize],
+        ["aof_pending_rewrite", aof.scheduled ? 1 : 0],
+        ["aof_buffer_length", aof.bufferLength],
+        ["aof_pending_bio_fsync", 0],
+        ["aof_delayed_fsync", 0],
+      ] as [string, string | number][]),
       ...loadingFields(server),
     ];
   },

@@ -24,9 +24,15 @@ function bgsave(client: Client, argv: string[]): void {
     return;
   }
   const persistence = client.server.persistence;
+  const schedule = argv.length === 2;
   if (persistence.bgsaveInProgress) {
     client.writer.error("ERR Background save already in progress");
-  } else if (client.transaction.executing) {
+  } else if (client.server.aof.rewriteInProgress && !schedule) {
+    client.writer.error(
+      "ERR Another child process is active (AOF?): can't BGSAVE right now. " +
+        "Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.",
+    );
+  } else if (client.transaction.executing || client.server.aof.rewriteInProgress) {
     // As Redis's server.in_exec: the save starts from the cron, after the transaction.
     persistence.scheduled = true;
     client.writer.simple("Background saving scheduled");
@@ -34,6 +40,27 @@ function bgsave(client: Client, argv: string[]): void {
     // With no other background job (AOF rewrite) to wait for, SCHEDULE starts it now too.
     persistence.bgsave();
     client.writer.simple("Background saving started");
+  }
+}
+
+/**
+ * BGREWRITEAOF: a new base from a snapshot while a new incr file takes the
+ * writes (lib/persistence/aof.ts); scheduled while a BGSAVE runs or in EXEC.
+ */
+function bgrewriteaof(client: Client): void {
+  const server = client.server;
+  const aof = server.aof;
+  if (aof.rewriteInProgress) {
+    client.writer.error("ERR Background append only file rewriting already in progress");
+  } else if (server.persistence.bgsaveInProgress || client.transaction.executing) {
+    aof.scheduled = true;
+    client.writer.simple("Background append only file rewriting scheduled");
+  } else if (aof.startRewrite()) {
+    client.writer.simple("Background append only file rewriting started");
+  } else {
+    client.writer.error(
+      "ERR Can't execute an AOF background rewriting. Please check the server logs for more information.",
+    );
   }
 }
 
@@ -63,6 +90,16 @@ export const persistenceCommands: CommandDefinition[] = [
     summary: "Asynchronously saves the database(s) to disk.",
     complexity: "O(1)",
     handler: bgsave,
+  },
+  {
+    ...SERVER,
+    name: "bgrewriteaof",
+    arity: 1,
+    flags: ["admin", "noscript", "no_async_loading"],
+    since: "1.0.0",
+    summary: "Asynchronously rewrites the append-only file to disk.",
+    complexity: "O(1)",
+    handler: bgrewriteaof,
   },
   {
     ...SERVER,

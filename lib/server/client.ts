@@ -216,6 +216,8 @@ export class Client {
     const writer = this.writer;
     try {
       while (writer.length !== 0) {
+        // The writes these replies acknowledge reach the AOF first (fsynced with appendfsync always).
+        this.server.aof.beforeReply();
         const data = writer.take();
         let sent = 0;
         while (sent < data.length) {

@@ -26,6 +26,7 @@ import { Monitors } from "./monitor.ts";
 import { ClientPause } from "./pause.ts";
 import { WatchRegistry } from "./transaction.ts";
 import { Persistence } from "../persistence/save.ts";
+import { Aof } from "../persistence/aof.ts";
 
 export interface Stats {
   startTime: number;
@@ -98,6 +99,8 @@ export class RedixServer {
   stats = newStats();
   /** RDB: SAVE, BGSAVE, save points, loading at start. */
   readonly persistence: Persistence = new Persistence(this);
+  /** The append-only file: appending, BGREWRITEAOF, loading at start. */
+  readonly aof: Aof = new Aof(this);
   /** Whether {@link start} loads `<dir>/<dbfilename>` (see startServer for the library's default). */
   loadOnStart = true;
   /** Changes since the last save (INFO's rdb_changes_since_last_save). */
@@ -179,6 +182,13 @@ export class RedixServer {
     config.onChange("proto-max-bulk-len", applyLimits);
     config.onChange("client-query-buffer-limit", applyLimits);
     config.onChange("hz", applyHz);
+    config.onChange("appendonly", () => {
+      if (!config.getBool("appendonly")) {
+        this.aof.stop();
+        return undefined;
+      }
+      return this.aof.start();
+    });
   }
 
   /**
@@ -214,7 +224,10 @@ export class RedixServer {
     this.startCron();
     try {
       // As Redis, the data is loaded before any other command is served.
-      if (this.loadOnStart) await this.persistence.load();
+      // With appendonly yes the AOF is the data set (as Redis 7.0: dump.rdb is then not read).
+      if (this.config.getBool("appendonly")) this.aof.load();
+      else if (this.loadOnStart) await this.persistence.load();
+      this.aof.openOnStart();
     } catch (error) {
       await this.closeListeners();
       if (this.cronTimer !== undefined) clearInterval(this.cronTimer);
@@ -480,6 +493,11 @@ export class RedixServer {
     this.propagationListeners.push(listener);
   }
 
+  offPropagate(listener: PropagationListener): void {
+    const i = this.propagationListeners.indexOf(listener);
+    if (i !== -1) this.propagationListeners.splice(i, 1);
+  }
+
   resetStats(): void {
     const startTime = this.stats.startTime;
     this.stats = newStats();
@@ -497,7 +515,9 @@ export class RedixServer {
     if (this.persistence.loading) return;
     this.keyspace.activeExpireCycle(hz);
     const now = Date.now();
-    this.persistence.cron(now);
+    // One background job at a time, as Redis's one child: no save point fires during an AOF rewrite.
+    if (!this.aof.rewriteInProgress) this.persistence.cron(now);
+    this.aof.cron(now);
     this.keyspace.clock.update(now);
     const timeout = this.config.getNumber("timeout");
     if (timeout > 0) {
@@ -539,12 +559,14 @@ export class RedixServer {
 
   private async doShutdown(): Promise<void> {
     this.persistence.abortBgsave();
+    this.aof.abortRewrite();
     await this.closeListeners();
     if (this.cronTimer !== undefined) clearInterval(this.cronTimer);
     this.cronTimer = undefined;
     const clients = [...this.clients.values()];
     for (const client of clients) client.close();
     await Promise.all(clients.map((client) => client.done));
+    this.aof.shutdown();
     this.log.warning("Redix is now ready to exit, bye bye...");
     this.resolveClosed();
   }
