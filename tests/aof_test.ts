@@ -631,3 +631,82 @@ Deno.test("crash: appendfsync everysec, kill -9 while 10 clients write, at most 
   );
   assert.ok(missing.length <= perSecond * 1.5, `${missing.length} lost at ${perSecond}/s`);
 });
+
+Deno.test({
+  name:
+    "an old-style AOF (RDB preamble + commands in <dir>/appendonly.aof) is migrated and loaded as Redis 7 does",
+  ignore: !HAVE_REDIS || !HAVE_CHECK_AOF,
+  async fn() {
+    const dir = tempDir();
+    const redisDir = tempDir();
+    try {
+      // The preamble: an RDB written by Redix's SAVE.
+      const redix = await startTestServer({ config: { dir } });
+      const c = await RawConnection.open(redix.port);
+      await c.command("SET", "k1", "rdb");
+      await c.command("RPUSH", "l", "a", "b");
+      await c.command("SAVE");
+      c.close();
+      await redix.close();
+      const rdb = Deno.readFileSync(`${dir}/dump.rdb`);
+      Deno.removeSync(`${dir}/dump.rdb`);
+      const tail = encodeCommand(["SELECT", "0"]) + encodeCommand(["SET", "k2", "tail"]) +
+        encodeCommand(["RPUSH", "l", "c"]);
+      const file = new Uint8Array([...rdb, ...Uint8Array.from(tail, (ch) => ch.charCodeAt(0))]);
+      Deno.writeFileSync(`${dir}/appendonly.aof`, file);
+      Deno.writeFileSync(`${redisDir}/appendonly.aof`, file);
+      // --check-aof reports it as redis-check-aof does.
+      const ours = runCheck([`${dir}/appendonly.aof`]);
+      const theirs = await redisCheckAof([`${dir}/appendonly.aof`]);
+      assert.equal(ours.code, theirs.code);
+      assert.equal(ours.out.split("\n").at(-2), theirs.out.split("\n").at(-2));
+      assert.ok(ours.out.includes("RDB preamble is OK, proceeding with AOF tail..."));
+      const redis = await startRedisAof(redisDir);
+      const expected = await contents(redis.port);
+      await redis.stop();
+      const again = await start(dir);
+      assert.deepEqual([...await contents(again.port)], [...expected]);
+      assert.equal(expected.size, 3);
+      await again.close();
+      assert.deepEqual(manifestOf(dir).base, { name: "appendonly.aof", seq: 1, type: "b" });
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+      Deno.removeSync(redisDir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "INFO persistence has Redis 7.0.15's aof_* fields in its order, with AOF on and off",
+  ignore: !HAVE_REDIS,
+  async fn() {
+    const dir = tempDir();
+    const redisDir = tempDir();
+    try {
+      const fields = (info: string) =>
+        info.split("\r\n").filter((line) => line.includes(":")).map((line) => line.split(":")[0]);
+      const redis = await startRedisAof(redisDir);
+      const rc = await RawConnection.open(redis.port);
+      const redisOn = fields((await rc.command("INFO", "persistence")) as string);
+      await rc.command("CONFIG", "SET", "appendonly", "no");
+      const redisOff = fields((await rc.command("INFO", "persistence")) as string);
+      rc.close();
+      await redis.stop();
+      const redix = await start(dir);
+      const c = await RawConnection.open(redix.port);
+      const on = fields((await c.command("INFO", "persistence")) as string);
+      await c.command("CONFIG", "SET", "appendonly", "no");
+      const off = fields((await c.command("INFO", "persistence")) as string);
+      const info = (await c.command("INFO", "persistence")) as string;
+      assert.match(info, /aof_enabled:0/);
+      c.close();
+      await redix.close();
+      const aof = (list: string[]) => list.filter((name) => name.startsWith("aof_"));
+      assert.deepEqual(aof(on), aof(redisOn));
+      assert.deepEqual(aof(off), aof(redisOff));
+    } finally {
+      Deno.removeSync(dir, { recursive: true });
+      Deno.removeSync(redisDir, { recursive: true });
+    }
+  },
+});

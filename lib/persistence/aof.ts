@@ -455,6 +455,15 @@ export class Aof {
     if (!this.config.getBool("appendonly")) return;
     this.ensureDir();
     const manifest = this.manifest;
+    if (manifest.history.length !== 0) {
+      // A rewrite's history a crash left behind: deleted now, as Redis does at start.
+      for (const info of manifest.history) {
+        this.server.log.notice(`Removing the history file ${info.name} in the background`);
+        removeQuietly(`${this.dir}/${info.name}`);
+      }
+      manifest.history = [];
+      this.persistManifest(manifest);
+    }
     if (manifest.base === undefined && manifest.incrs.length === 0) {
       const rdb = this.config.getBool("aof-use-rdb-preamble");
       const seq = ++manifest.baseSeq;
@@ -725,11 +734,33 @@ export class Aof {
   // ---- loading -----------------------------------------------------------------
 
   /**
+   * aofUpgradePrepare: a Redis < 7 AOF (`<dir>/<appendfilename>`, no
+   * manifest) is moved into the AOF directory as the base of a new manifest.
+   */
+  private upgradeOldStyle(): void {
+    const old = `${pathOf(this.config.getString("dir"))}/${this.fileName}`;
+    try {
+      if (!Deno.statSync(old).isFile) return;
+    } catch {
+      return;
+    }
+    if (this.readManifest() !== undefined) return;
+    this.ensureDir();
+    const manifest = new Manifest();
+    manifest.base = { name: this.fileName, seq: 1, type: "b" };
+    manifest.baseSeq = 1;
+    Deno.renameSync(old, `${this.dir}/${this.fileName}`);
+    this.persistManifest(manifest);
+    this.server.log.notice("Successfully migrated an old-style AOF into the AOF directory");
+  }
+
+  /**
    * loadAppendOnlyFiles: the base, then each incr file, per the manifest.
    * False when there is no AOF (then nothing is loaded, as in Redis 7.0).
    * Throws {@link LoadError} when the server must not start.
    */
   load(): boolean {
+    this.upgradeOldStyle();
     const manifest = this.readManifest();
     if (manifest === undefined || (manifest.base === undefined && manifest.incrs.length === 0)) return false;
     const server = this.server;
@@ -752,24 +783,22 @@ export class Aof {
           );
         }
         if (bytes.length === 0) continue;
-        if (
-          info.type === "b" && bytes.length >= 5 && String.fromCharCode(...bytes.subarray(0, 5)) === "REDIS"
-        ) {
-          if (!info.name.endsWith(".rdb")) {
-            throw new LoadError(
-              `Bad file format reading the append only file ${info.name}: an RDB preamble in an AOF-format base is not supported`,
+        let from = 0;
+        if (bytes.length >= 5 && String.fromCharCode(...bytes.subarray(0, 5)) === "REDIS") {
+          // An RDB base, or an old-style AOF's RDB preamble followed by commands.
+          server.log.notice("Reading RDB base file on AOF loading...");
+          from = this.loadRdbBase(bytes, info.name);
+          if (from >= bytes.length) {
+            server.log.notice(
+              `DB loaded from base file ${info.name}: ${
+                ((performance.now() - start) / 1000).toFixed(3)
+              } seconds`,
             );
+            continue;
           }
-          this.loadRdbBase(bytes, info.name);
-          server.log.notice(
-            `DB loaded from base file ${info.name}: ${
-              ((performance.now() - start) / 1000).toFixed(3)
-            } seconds`,
-          );
-          continue;
         }
         client ??= this.loadingClient();
-        this.loadCommands(client, bytes, path, info.name, last);
+        this.loadCommands(client, bytes, path, info.name, last, from);
         server.log.notice(
           `DB loaded from ${info.type === "b" ? "base" : "incr"} file ${info.name}: ${
             ((performance.now() - start) / 1000).toFixed(3)
@@ -784,9 +813,12 @@ export class Aof {
     return true;
   }
 
-  private loadRdbBase(bytes: Uint8Array, name: string): void {
+  /** Loads the RDB at the start of `bytes`; returns where it ends (the AOF tail, if any, follows). */
+  private loadRdbBase(bytes: Uint8Array, name: string): number {
     const dbs = this.server.keyspace.dbs;
     const now = Date.now();
+    let end = bytes.length;
+    const observer = { checksum: (_status: string, offset: number) => end = offset };
     try {
       loadRdb(bytes, this.config, (index, key, value, expireAt) => {
         const db = dbs[index];
@@ -798,12 +830,13 @@ export class Aof {
         if (expireAt !== undefined && expireAt < now) return;
         db.set(key, value);
         if (expireAt !== undefined) db.setExpiry(key, expireAt);
-      });
+      }, observer);
     } catch (error) {
       if (error instanceof LoadError) throw error;
       const at = error instanceof RdbError ? ` at offset ${error.offset}` : "";
       throw new LoadError(`Bad file format reading the append only file ${name}${at}: ${reason(error)}`);
     }
+    return end;
   }
 
   /** Redis's fake client (CLIENT_ID_AOF): runs the file's commands, its replies dropped. */
@@ -820,9 +853,16 @@ export class Aof {
     return new Client(this.server, conn, Number.MAX_SAFE_INTEGER);
   }
 
-  private loadCommands(client: Client, bytes: Uint8Array, path: string, name: string, last: boolean): void {
+  private loadCommands(
+    client: Client,
+    bytes: Uint8Array,
+    path: string,
+    name: string,
+    last: boolean,
+    from = 0,
+  ): void {
     const server = this.server;
-    const reader = new AofReader(bytes);
+    const reader = new AofReader(bytes, from);
     let validBeforeMulti = -1;
     let inMulti = false;
     const truncatedTail = (validUpTo: number) => {

@@ -10,6 +10,8 @@
  * @module
  */
 import { checkRdb } from "./check_rdb.ts";
+import { Config } from "../config.ts";
+import { loadRdb } from "./rdb.ts";
 import { ManifestError, parseManifest } from "./aof_format.ts";
 
 export const CHECK_AOF_USAGE = "Usage: redix --check-aof [--fix] <file.manifest|file.aof>";
@@ -156,6 +158,13 @@ export function scanAof(
   return { pos, line, error };
 }
 
+/** Where the RDB at the start of `bytes` ends (just past its checksum). */
+function rdbEnd(bytes: Uint8Array): number {
+  let end = bytes.length;
+  loadRdb(bytes, new Config(), () => {}, { checksum: (_status, offset) => end = offset });
+  return end;
+}
+
 type SingleResult = "ok" | "empty" | "truncated";
 
 function checkSingle(
@@ -184,8 +193,7 @@ function checkSingle(
       throw new Exit(1);
     }
     io.out("RDB preamble is OK, proceeding with AOF tail...\n");
-    // Our RDB reader parses a whole file: the preamble is all of it.
-    start = size;
+    start = rdbEnd(bytes);
   }
   const { pos, line, error } = scanAof(bytes, name, start);
   if (error !== "") io.out(`${error}\n`);
