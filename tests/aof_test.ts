@@ -710,3 +710,34 @@ Deno.test({
     }
   },
 });
+
+Deno.test("CONFIG SET appendonly yes during a BGSAVE: the rewrite waits for it, and no write counts twice", async () => {
+  const dir = tempDir();
+  try {
+    let redix = await startTestServer({ config: { dir } });
+    const conn = await RawConnection.open(redix.port);
+    let batch = "";
+    for (let i = 0; i < 200_000; i++) batch += encodeCommand(["SET", `key:${i}`, "x".repeat(20)]);
+    await conn.send(batch);
+    for (let i = 0; i < 200_000; i++) await conn.reply();
+    await conn.command("BGSAVE");
+    const during = redix.server.persistence.bgsaveInProgress;
+    assert.equal(await conn.command("CONFIG", "SET", "appendonly", "yes"), "OK");
+    if (during) assert.equal(redix.server.aof.scheduled, true);
+    console.log(`BGSAVE running when the AOF was turned on: ${during}`);
+    for (let i = 0; i < 3; i++) await conn.command("INCR", "counter");
+    await waitFor(() => redix.server.aof.state === "on", "the AOF to be on", 30_000);
+    await conn.command("INCR", "counter");
+    conn.close();
+    await redix.server.persistence.waitForBgsave();
+    await redix.close();
+    redix = await start(dir);
+    const c2 = await RawConnection.open(redix.port);
+    assert.equal(await c2.command("GET", "counter"), "4");
+    assert.equal(await c2.command("DBSIZE"), 200_001);
+    c2.close();
+    await redix.close();
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

@@ -224,7 +224,8 @@ export class Aof {
 
   /** feedAppendOnlyFile: a propagated write, RESP-encoded into the buffer. */
   private feed(db: number, argv: readonly string[]): void {
-    if (this.state === "off") return;
+    // Waiting for the first rewrite to start (a BGSAVE ran): its snapshot will hold these writes.
+    if (this.state === "off" || (this.state === "wait_rewrite" && this.rewrite === undefined)) return;
     if (this.server.config.getBool("aof-timestamp-enabled")) {
       const now = Math.floor(Date.now() / 1000);
       if (now > this.lastTimestamp) {
