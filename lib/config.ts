@@ -726,6 +726,7 @@ const EFFECTIVE = new Set([
   "aof-load-truncated",
   "aof-use-rdb-preamble",
   "aof-timestamp-enabled",
+  "enable-debug-command",
 ]);
 
 function param(

@@ -7,6 +7,7 @@
 import { bitmapCommands } from "./bitmaps.ts";
 import { commandCommands } from "./command.ts";
 import { connectionCommands } from "./connection.ts";
+import { debugCommands } from "./debug.ts";
 import { dumpCommands } from "./dump.ts";
 import { hashCommands } from "./hashes.ts";
 import { infoCommands } from "./info.ts";
@@ -41,4 +42,5 @@ export const commandDefinitions: CommandDefinition[] = [
   ...monitorCommands,
   ...infoCommands,
   ...commandCommands,
+  ...debugCommands,
 ];

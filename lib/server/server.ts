@@ -21,6 +21,7 @@ import { OutputLimits } from "./output_limit.ts";
 import { allowedWhileSubscribed, PubSub } from "./pubsub.ts";
 import { arityError, unknownCommandError, unknownSubcommandError } from "../commands/errors.ts";
 import { queueInMulti, rejectCommand } from "../commands/transactions.ts";
+import { DEBUG_NOT_ALLOWED } from "../commands/debug.ts";
 import type { Command } from "../commands/table.ts";
 import { Monitors } from "./monitor.ts";
 import { ClientPause } from "./pause.ts";
@@ -308,6 +309,10 @@ export class RedixServer {
       rejectCommand(client, argv, command, arityError(command.name));
       return;
     }
+    if (command.name === "debug" && !this.debugAllowed(client)) {
+      rejectCommand(client, argv, command, DEBUG_NOT_ALLOWED);
+      return;
+    }
     if (client.transaction.queued !== undefined && command.flags.has("no_multi")) {
       rejectCommand(client, argv, command, "ERR Command not allowed inside a transaction");
       return;
@@ -338,6 +343,16 @@ export class RedixServer {
     if (queueInMulti(client, command, argv)) return;
     this.call(client, command, argv);
     if (this.blocking.hasReady) this.blocking.serveReady();
+  }
+
+  /**
+   * Whether `enable-debug-command` lets this client run DEBUG, as Redis's
+   * allowProtectedAction: "yes", or "local" for a loopback client.
+   */
+  private debugAllowed(client: Client): boolean {
+    const setting = this.config.getString("enable-debug-command");
+    if (setting === "yes") return true;
+    return setting === "local" && (client.addr.startsWith("127.0.0.1:") || client.addr.startsWith("[::1]:"));
   }
 
   /**
