@@ -700,6 +700,7 @@ const EFFECTIVE = new Set([
   "loglevel",
   "logfile",
   "requirepass",
+  "protected-mode",
   "maxmemory",
   "maxmemory-policy",
   "lfu-log-factor",

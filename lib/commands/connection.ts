@@ -13,6 +13,7 @@ import { clientManagementSubcommands, clientSubcommand, clientType, parseClientT
 import type { CommandDefinition } from "./table.ts";
 import { clientTrackingSubcommands } from "./tracking.ts";
 import { discardTransaction } from "./transactions.ts";
+import { AUTH_WITHOUT_PASSWORD, DEFAULT_USER, NOAUTH_HELLO, WRONGPASS } from "../server/auth.ts";
 
 /**
  * Replies to `<COMMAND> HELP` as Redis's addReplyHelp: a header line, the
@@ -69,12 +70,30 @@ function setClientName(client: Client, name: string): boolean {
 }
 
 /**
- * Checks credentials for AUTH-style arguments. Until ACLs exist the only user is
- * "default", which needs `requirepass` when one is set.
+ * Authenticates the connection as `username` (Redis's ACLAuthenticateUser),
+ * or leaves it as it was and returns false.
  */
-function credentialsValid(client: Client, username: string, password: string): boolean {
-  const required = client.server.config.getString("requirepass");
-  return username === "default" && (required === "" || password === required);
+function authenticate(client: Client, username: string, password: string): boolean {
+  if (!client.server.auth.check(username, password)) return false;
+  client.user = username;
+  client.authenticated = true;
+  return true;
+}
+
+/** AUTH [username] password, as Redis 7.0's authCommand. */
+function auth(client: Client, argv: string[]): void {
+  const w = client.writer;
+  if (argv.length > 3) {
+    w.error(SYNTAX_ERROR);
+    return;
+  }
+  if (argv.length === 2 && client.server.auth.noPassword(DEFAULT_USER)) {
+    w.error(AUTH_WITHOUT_PASSWORD);
+    return;
+  }
+  const [username, password] = argv.length === 2 ? [DEFAULT_USER, argv[1]] : [argv[1], argv[2]];
+  if (authenticate(client, username, password)) w.ok();
+  else w.error(WRONGPASS);
 }
 
 function hello(client: Client, argv: string[]): void {
@@ -107,8 +126,15 @@ function hello(client: Client, argv: string[]): void {
       return;
     }
   }
-  if (credentials && !credentialsValid(client, ...credentials)) {
-    w.error("WRONGPASS invalid username-password pair or user is disabled.");
+  if (credentials && !authenticate(client, ...credentials)) {
+    w.error(WRONGPASS);
+    return;
+  }
+  // As Redis, this is the connection's own state: one authenticated before a
+  // password was set stays so, one that connected while a password was set
+  // must authenticate even if the password has been removed since.
+  if (!client.authenticated) {
+    w.error(NOAUTH_HELLO);
     return;
   }
   if (name !== undefined && !setClientName(client, name)) return;
@@ -150,6 +176,9 @@ function reset(client: Client): void {
   client.name = "";
   client.replyMode = "on";
   client.noTouch = false;
+  // As Redis's clientSetDefaultAuth: back to the default user, authenticated only if it needs no password.
+  client.user = DEFAULT_USER;
+  client.authenticated = client.server.auth.noPassword(DEFAULT_USER);
   client.writer.simple("RESET");
 }
 
@@ -215,7 +244,7 @@ export function describeClient(client: Client): string {
     `tot-mem=${client.decoder.capacity + client.writer.length}`,
     "events=r",
     `cmd=${client.lastCommand?.name ?? "NULL"}`,
-    "user=default",
+    `user=${client.user}`,
     `redir=${client.server.tracking.stateOf(client)?.redirect ?? -1}`,
     `resp=${client.protocol}`,
     `lib-name=${client.libName}`,
@@ -364,6 +393,16 @@ export const connectionCommands: CommandDefinition[] = [
     summary: "Returns the given string.",
     complexity: "O(1)",
     handler: echo,
+  },
+  {
+    ...CONNECTION,
+    name: "auth",
+    arity: -2,
+    flags: ["noscript", "loading", "stale", "fast", "no_auth", "allow_busy"],
+    since: "1.0.0",
+    summary: "Authenticates the connection.",
+    complexity: "O(N) where N is the number of passwords defined for the user",
+    handler: auth,
   },
   {
     ...CONNECTION,

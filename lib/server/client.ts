@@ -12,6 +12,7 @@ import type { Command } from "../commands/table.ts";
 import type { BlockedState } from "./blocking.ts";
 import type { RedixServer } from "./server.ts";
 import { TransactionState } from "./transaction.ts";
+import { DEFAULT_USER } from "./auth.ts";
 
 /**
  * Once this much output is waiting, it is sent before more commands are run.
@@ -53,6 +54,14 @@ export class Client {
   readonly transaction = new TransactionState();
   /** CLIENT REPLY: "skip" drops the next command's reply only. */
   replyMode: "on" | "off" | "skip" = "on";
+  /** The user the connection is authenticated as (or will be, until {@link authenticated}). */
+  user = DEFAULT_USER;
+  /**
+   * Whether the connection is authenticated: at connection time, when the
+   * default user needs no password; after AUTH or HELLO ... AUTH. As Redis, a
+   * password set later does not log out connections already authenticated.
+   */
+  authenticated: boolean;
   /** CLIENT NO-EVICT: kept out of client eviction (shown as flag e). */
   noEvict = false;
   /** CLIENT NO-TOUCH: this client's lookups leave keys' LRU/LFU stamps as they were (except TOUCH). */
@@ -76,6 +85,7 @@ export class Client {
     this.addr = formatAddress(conn.remoteAddr);
     this.laddr = formatAddress(conn.localAddr);
     this.db = server.keyspace.dbs[0];
+    this.authenticated = server.auth.noPassword();
     this.decoder = new RespDecoder(server.limits);
     conn.setNoDelay(true);
     this.done = this.run();

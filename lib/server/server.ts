@@ -28,6 +28,7 @@ import { ClientPause } from "./pause.ts";
 import { WatchRegistry } from "./transaction.ts";
 import { Persistence } from "../persistence/save.ts";
 import { Aof } from "../persistence/aof.ts";
+import { Authenticator, NOAUTH, PROTECTED_MODE_DENIED } from "./auth.ts";
 
 export interface Stats {
   startTime: number;
@@ -97,6 +98,8 @@ export class RedixServer {
   readonly pubsub: PubSub;
   readonly notifications: Notifications;
   readonly tracking: Tracking;
+  /** Credentials and protected mode (the default user; ACL users later). */
+  readonly auth: Authenticator;
   stats = newStats();
   /** RDB: SAVE, BGSAVE, save points, loading at start. */
   readonly persistence: Persistence = new Persistence(this);
@@ -127,6 +130,7 @@ export class RedixServer {
 
   constructor(readonly config: Config = new Config()) {
     this.watches = new WatchRegistry();
+    this.auth = new Authenticator(config);
     this.onModifiedKeys(this.watches);
     this.pause = new ClientPause(
       (client) => this.blocking.block(client, [], 0, () => false, () => {}),
@@ -257,6 +261,15 @@ export class RedixServer {
       conn.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() => conn.close());
       return;
     }
+    const remote = conn.remoteAddr as Deno.NetAddr;
+    if (this.auth.refusesConnection(remote.hostname)) {
+      // As Redis's clientAcceptHandler: the client (and its id) existed, but
+      // counts as rejected, not received.
+      this.nextClientId++;
+      this.stats.rejectedConnections++;
+      conn.write(ENCODER.encode(PROTECTED_MODE_DENIED)).catch(() => {}).finally(() => conn.close());
+      return;
+    }
     this.stats.connectionsReceived++;
     const client = new Client(this, conn, this.nextClientId++);
     this.clients.set(client.id, client);
@@ -311,6 +324,10 @@ export class RedixServer {
     }
     if (command.name === "debug" && !this.debugAllowed(client)) {
       rejectCommand(client, argv, command, DEBUG_NOT_ALLOWED);
+      return;
+    }
+    if (!client.authenticated && !command.flags.has("no_auth") && !this.auth.noPassword()) {
+      rejectCommand(client, argv, command, NOAUTH);
       return;
     }
     if (client.transaction.queued !== undefined && command.flags.has("no_multi")) {
