@@ -372,3 +372,27 @@ Deno.test("DEBUG SLEEP blocks the whole server", async () => {
     }
   }, { config: { "enable-debug-command": "yes" } });
 });
+
+Deno.test("DEBUG RELOAD's flush fails a transaction that watched a key, as Redis's does", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "redix-debug-" });
+  try {
+    await withServer(async ({ port }) => {
+      const watcher = await RawConnection.open(port);
+      const other = await RawConnection.open(port);
+      try {
+        await watcher.command("SET", "k", "v");
+        assert.equal(await watcher.command("WATCH", "k"), "OK");
+        assert.equal(await other.command("DEBUG", "RELOAD"), "OK");
+        assert.equal(await watcher.command("MULTI"), "OK");
+        assert.equal(await watcher.command("GET", "k"), "QUEUED");
+        assert.equal(await watcher.command("EXEC"), null);
+        assert.equal(await watcher.command("GET", "k"), "v");
+      } finally {
+        watcher.close();
+        other.close();
+      }
+    }, { config: { dir, save: "", "enable-debug-command": "yes" } });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -185,7 +185,11 @@ function reload(client: Client, argv: string[]): void {
     client.writer.error("ERR");
     return;
   }
-  if (flush) server.keyspace.flushAll();
+  if (flush) {
+    // As Redis's flush: watched transactions fail and tracking clients are told.
+    for (const db of server.keyspace.dbs) server.keysModified(db, null);
+    server.keyspace.flushAll();
+  }
   const error = loadBack(client, merge);
   if (error !== undefined) {
     server.log.warning(error);

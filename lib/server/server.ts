@@ -477,6 +477,16 @@ export class RedixServer {
     this.unnotifiedWrite = write;
   }
 
+  /**
+   * Tells the listeners that keys of `db` changed (null: all of them) where no
+   * propagated write says so, as DEBUG RELOAD's flush.
+   */
+  keysModified(db: Database, keys: readonly string[] | null): void {
+    for (const listener of this.modifiedKeysListeners) {
+      if (listener.listening) listener.keysModified(db, keys);
+    }
+  }
+
   onModifiedKeys(listener: ModifiedKeysListener): void {
     this.modifiedKeysListeners.push(listener);
   }
@@ -490,10 +500,7 @@ export class RedixServer {
   private signalModifiedKeys(db: Database, argv: readonly string[]): void {
     const dbs = this.keyspace.dbs;
     const modified = (target: Database | undefined, keys: readonly string[] | null) => {
-      if (target === undefined) return;
-      for (const listener of this.modifiedKeysListeners) {
-        if (listener.listening) listener.keysModified(target, keys);
-      }
+      if (target !== undefined) this.keysModified(target, keys);
     };
     switch (argv[0].toLowerCase()) {
       case "flushall":
