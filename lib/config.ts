@@ -703,6 +703,8 @@ const EFFECTIVE = new Set([
   "protected-mode",
   "maxmemory",
   "maxmemory-policy",
+  "maxmemory-samples",
+  "maxmemory-eviction-tenacity",
   "lfu-log-factor",
   "lfu-decay-time",
   "hash-max-listpack-entries",

@@ -35,11 +35,14 @@ let peakMemory = 0;
 
 /**
  * Memory as the V8 heap plus external (ArrayBuffer) memory: what our data
- * occupies, the closest match to Redis's allocator-counted used_memory.
+ * occupies, the closest match to Redis's allocator-counted used_memory. While
+ * maxmemory is set, the figure eviction compares with it instead (the data
+ * set's estimate, see lib/store/eviction.ts), so that clients comparing
+ * used_memory with maxmemory see what the server acts on.
  */
-function usedMemory(): { used: number; rss: number } {
+function usedMemory(server: RedixServer): { used: number; rss: number } {
   const usage = Deno.memoryUsage();
-  const used = usage.heapUsed + usage.external;
+  const used = server.eviction.limit !== 0 ? server.eviction.used() : usage.heapUsed + usage.external;
   if (used > peakMemory) peakMemory = used;
   return { used, rss: usage.rss };
 }
@@ -87,7 +90,7 @@ const SECTIONS: Record<string, Section> = {
     ["clients_in_timeout_table", 0],
   ],
   memory: (server) => {
-    const { used, rss } = usedMemory();
+    const { used, rss } = usedMemory(server);
     const maxmemory = server.config.getNumber("maxmemory");
     return [
       ["used_memory", used],
@@ -164,7 +167,7 @@ const SECTIONS: Record<string, Section> = {
       ["total_net_output_bytes", stats.netOutputBytes],
       ["rejected_connections", stats.rejectedConnections],
       ["expired_keys", stats.expiredKeys],
-      ["evicted_keys", 0],
+      ["evicted_keys", stats.evictedKeys],
       ["keyspace_hits", stats.keyspaceHits],
       ["keyspace_misses", stats.keyspaceMisses],
       ["pubsub_channels", server.pubsub.activeCount("channel")],

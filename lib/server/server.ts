@@ -12,6 +12,7 @@ import { CommandTable } from "../commands/table.ts";
 import { commandDefinitions } from "../commands/mod.ts";
 import type { Database } from "../store/database.ts";
 import { Keyspace } from "../store/keyspace.ts";
+import { Eviction } from "../store/eviction.ts";
 import { REDIS_VERSION, REDIX_VERSION } from "../version.ts";
 import { BlockingRegistry } from "./blocking.ts";
 import { Client } from "./client.ts";
@@ -36,6 +37,7 @@ export interface Stats {
   rejectedConnections: number;
   commandsProcessed: number;
   expiredKeys: number;
+  evictedKeys: number;
   keyspaceHits: number;
   keyspaceMisses: number;
   netInputBytes: number;
@@ -51,6 +53,7 @@ function newStats(): Stats {
     rejectedConnections: 0,
     commandsProcessed: 0,
     expiredKeys: 0,
+    evictedKeys: 0,
     keyspaceHits: 0,
     keyspaceMisses: 0,
     netInputBytes: 0,
@@ -85,6 +88,7 @@ const MISCONF =
   "Commands that may modify the data set are disabled, because this instance is configured to report errors " +
   "during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs " +
   "for details about the RDB error.";
+const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 
 export class RedixServer {
   readonly log = new Logger();
@@ -100,6 +104,8 @@ export class RedixServer {
   readonly tracking: Tracking;
   /** Credentials and protected mode (the default user; ACL users later). */
   readonly auth: Authenticator;
+  /** maxmemory: the used memory estimate and the eviction of keys (lib/store/eviction.ts). */
+  readonly eviction: Eviction;
   stats = newStats();
   /** RDB: SAVE, BGSAVE, save points, loading at start. */
   readonly persistence: Persistence = new Persistence(this);
@@ -149,6 +155,18 @@ export class RedixServer {
       keyReady: (db, key) => this.blocking.keyReady(db, key),
     });
     this.notifications.watchAddedKeys(this.keyspace.dbs);
+    this.eviction = new Eviction({
+      keyspace: this.keyspace,
+      config,
+      keyEvicted: (db, key) => {
+        this.stats.evictedKeys++;
+        this.deletedByServer(db, key, NOTIFY.EVICTED, "evicted");
+      },
+      keysOfWrite: (argv) => {
+        const command = this.table.lookupFull(argv);
+        return command === undefined ? null : this.table.keysOf(command, argv);
+      },
+    });
     this.applyConfig();
   }
 
@@ -182,6 +200,31 @@ export class RedixServer {
     for (const name of ["maxmemory-policy", "lfu-log-factor", "lfu-decay-time"]) {
       config.onChange(name, applyAccessClock);
     }
+    const applyEviction = () => {
+      this.eviction.configure();
+      return undefined;
+    };
+    applyEviction();
+    for (const name of ["maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity"]) {
+      config.onChange(name, applyEviction);
+    }
+    config.onChange("maxmemory", () => {
+      this.eviction.configure();
+      // As Redis's CONFIG SET maxmemory: evict down to a lower limit at once (in the background past
+      // the tenacity's time).
+      const { limit } = this.eviction;
+      if (limit === 0 || this.persistence.loading) return undefined;
+      const used = this.eviction.used();
+      if (used > limit) {
+        this.log.warning(
+          `WARNING: the new maxmemory value set via CONFIG SET (${limit}) is smaller than the current memory ` +
+            `usage (${used}). This will result in key eviction and/or the inability to accept new write ` +
+            "commands depending on the maxmemory-policy.",
+        );
+        this.eviction.perform();
+      }
+      return undefined;
+    });
     config.onChange("loglevel", applyLog);
     config.onChange("logfile", applyLog);
     config.onChange("proto-max-bulk-len", applyLimits);
@@ -334,6 +377,10 @@ export class RedixServer {
       rejectCommand(client, argv, command, "ERR Command not allowed inside a transaction");
       return;
     }
+    if (this.eviction.limit !== 0 && this.refusedForMemory(client, command)) {
+      rejectCommand(client, argv, command, OOM);
+      return;
+    }
     if (this.persistence.lastBgsaveStatus !== "ok" && this.refusedForDiskError(client, command)) {
       rejectCommand(client, argv, command, MISCONF);
       return;
@@ -380,6 +427,22 @@ export class RedixServer {
     if (!command.flags.has("loading")) return true;
     return command.name === "exec" &&
       (client.transaction.queued?.some((queued) => !queued.command.flags.has("loading")) ?? false);
+  }
+
+  /**
+   * Redis's maxmemory step of processCommand: evicts keys if the used memory
+   * is over maxmemory, and when that fails refuses a denyoom command, an EXEC
+   * that queued one, or any command to queue in MULTI (but EXEC, DISCARD, QUIT
+   * and RESET); the others run.
+   */
+  private refusedForMemory(client: Client, command: Command): boolean {
+    // As a loading Redis, which refuses the clients' commands anyway, no eviction of a half-loaded data set.
+    if (this.persistence.loading || this.eviction.perform() !== "fail") return false;
+    if (command.flags.has("denyoom")) return true;
+    const queued = client.transaction.queued;
+    if (queued === undefined) return false;
+    if (command.name === "exec") return queued.some((entry) => entry.command.flags.has("denyoom"));
+    return command.name !== "discard" && command.name !== "quit" && command.name !== "reset";
   }
 
   /**
@@ -436,6 +499,7 @@ export class RedixServer {
       this.notifications.commandWrote(db, write.command, this.table.keysOf(write.command, write.argv) ?? []);
     }
     this.dirty++;
+    if (this.eviction.limit !== 0) this.eviction.wrote(db, argv);
     if (this.heldPropagation !== undefined) this.heldPropagation.push({ db, argv });
     else for (const listener of this.propagationListeners) listener(db.index, argv);
     if (this.modifiedKeysListeners.some((listener) => listener.listening)) this.signalModifiedKeys(db, argv);
@@ -465,11 +529,11 @@ export class RedixServer {
   }
 
   /**
-   * A key the server deleted on its own (expiry; eviction later): its event,
+   * A key the server deleted on its own (expiry, eviction): its event,
    * then a DEL propagated as no command's write, so that it does not count as
    * the running command's change for that command's notification.
    */
-  private deletedByServer(db: Database, key: string, type: number, event: string): void {
+  deletedByServer(db: Database, key: string, type: number, event: string): void {
     this.notifications.notify(db, type, event, key);
     const write = this.unnotifiedWrite;
     this.unnotifiedWrite = undefined;
@@ -599,6 +663,7 @@ export class RedixServer {
   private async doShutdown(): Promise<void> {
     this.persistence.abortBgsave();
     this.aof.abortRewrite();
+    this.eviction.stop();
     await this.closeListeners();
     if (this.cronTimer !== undefined) clearInterval(this.cronTimer);
     this.cronTimer = undefined;

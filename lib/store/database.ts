@@ -15,6 +15,7 @@
  */
 import type { AccessClock } from "./access_clock.ts";
 import { Dict } from "./dict.ts";
+import { entrySize } from "./eviction.ts";
 import type { Collection } from "./collection.ts";
 import type { StringValue } from "./raw_string.ts";
 
@@ -63,6 +64,13 @@ export class Database {
    * it costs writes this one check.
    */
   cow: CopyOnWrite | undefined = undefined;
+  /**
+   * Whether {@link memory} is kept (only while maxmemory is set, so that
+   * without it writes pay this one check), see lib/store/eviction.ts.
+   */
+  memoryTracked = false;
+  /** The estimated bytes of this database's keys and values (each slot's size word summed). */
+  memory = 0;
 
   constructor(readonly index: number, private listener: DatabaseListener, private clock: AccessClock) {}
 
@@ -119,19 +127,22 @@ export class Database {
     if (this.waitedKeys.size !== 0 && this.waitedKeys.has(key)) this.listener.keyReady(this, key);
     const data = this.data;
     const clock = this.clock;
+    let slot: number;
     if (!clock.lfu) {
-      data.setStamp(data.set(key, value), clock.lru);
+      data.setStamp(slot = data.set(key, value), clock.lru);
     } else if (this.get(key) === undefined) {
-      data.setStamp(data.set(key, value), clock.fresh());
+      data.setStamp(slot = data.set(key, value), clock.fresh());
     } else {
-      data.set(key, value);
+      slot = data.set(key, value);
     }
+    if (this.memoryTracked) this.measure(slot, key, value);
     if (added) this.keyAdded!(this, key);
   }
 
   delete(key: string): boolean {
     if (this.get(key) === undefined) return false;
     if (this.cow !== undefined) this.cow.before(key, false);
+    if (this.memoryTracked) this.memory -= this.data.sizeAt(this.data.find(key));
     this.data.delete(key);
     this.expires.delete(key);
     return true;
@@ -149,10 +160,16 @@ export class Database {
     const slot = this.data.find(key);
     const value = this.data.valueAt(slot)!;
     const stamp = this.data.stampAt(slot);
+    const size = this.data.sizeAt(slot);
     const at = this.expires.get(key);
     this.data.delete(key);
     if (at !== undefined) this.expires.delete(key);
-    target.data.setStamp(target.data.set(newKey, value), stamp);
+    const newSlot = target.data.set(newKey, value);
+    target.data.setStamp(newSlot, stamp);
+    if (this.memoryTracked) {
+      this.memory -= size;
+      target.measure(newSlot, newKey, value);
+    }
     if (at !== undefined) target.expires.set(newKey, at);
     if (target.waitedKeys.has(newKey)) target.listener.keyReady(target, newKey);
     target.keyAdded?.(target, newKey);
@@ -201,6 +218,7 @@ export class Database {
     [this.expires, other.expires] = [other.expires, this.expires];
     [this.expiryCursor, other.expiryCursor] = [other.expiryCursor, this.expiryCursor];
     [this.cow, other.cow] = [other.cow, this.cow];
+    [this.memory, other.memory] = [other.memory, this.memory];
     // Blocked clients stay with their database number, which now holds other keys.
     for (const db of [this, other]) {
       for (const key of db.waitedKeys) {
@@ -231,6 +249,7 @@ export class Database {
   /** Drops every key in O(1); the garbage collector frees the old tables lazily. */
   clear(): void {
     this.expiryCursor = 0;
+    this.memory = 0;
     if (this.cow !== undefined) {
       // A snapshot walks the old dicts: leave them to it, unchanged.
       this.data = new Dict();
@@ -245,9 +264,52 @@ export class Database {
   /** Deletes a key whose time has passed and tells the listener. */
   expire(key: string): void {
     if (this.cow !== undefined) this.cow.before(key, false);
+    if (this.memoryTracked) this.memory -= this.data.sizeAt(this.data.find(key));
     this.data.delete(key);
     this.expires.delete(key);
     this.listener.keyExpired(this, key);
+  }
+
+  /**
+   * Deletes a key whatever its TTL, telling no one (eviction: the caller sends
+   * the event and propagates, as Redis's dbSyncDelete does not look at expiry).
+   */
+  remove(key: string): void {
+    if (this.cow !== undefined) this.cow.before(key, false);
+    if (this.memoryTracked) this.memory -= this.data.sizeAt(this.data.find(key));
+    this.data.delete(key);
+    this.expires.delete(key);
+  }
+
+  /** Sets a key's estimated size (its slot's size word) and keeps {@link memory} the sum of them. */
+  private measure(slot: number, key: string, value: RedisValue): void {
+    const size = entrySize(key, value);
+    this.memory += size - this.data.sizeAt(slot);
+    this.data.setSize(slot, size);
+  }
+
+  /**
+   * Measures a key again after a command changed its value in place (LPUSH,
+   * APPEND ...): the server calls this for the keys of each propagated write
+   * while memory is tracked.
+   */
+  remeasure(key: string): void {
+    const slot = this.data.find(key);
+    if (slot !== 0) this.measure(slot, key, this.data.valueAt(slot)!);
+  }
+
+  /** Starts (measuring every key, O(n) once) or stops keeping {@link memory}. */
+  trackMemory(on: boolean): void {
+    this.memoryTracked = on;
+    this.memory = 0;
+    if (!on) return;
+    const data = this.data;
+    for (const [key, value] of data.entries()) {
+      const slot = data.find(key);
+      const size = entrySize(key, value);
+      data.setSize(slot, size);
+      this.memory += size;
+    }
   }
 
   /**

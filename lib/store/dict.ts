@@ -138,6 +138,12 @@ export class Dict<V> {
    * the key space's, so that growing and packing have one code path.
    */
   private stamps = new Uint32Array(MIN_BUCKETS * 2);
+  /**
+   * Per slot: a second word for the owner ({@link sizeAt}, {@link setSize}),
+   * which the key space uses for each key's estimated memory while maxmemory
+   * is set (lib/store/eviction.ts).
+   */
+  private sizes = new Uint32Array(MIN_BUCKETS * 2);
   /** Every slot below this one has been handed out (and is live or free). */
   private used = 1;
   /** Head of the free-slot list (0: none); freed slots are reused before new ones. */
@@ -178,6 +184,15 @@ export class Dict<V> {
     this.stamps[slot] = stamp;
   }
 
+  /** The size word of a live slot, as last set by {@link setSize} (0 for slot 0). */
+  sizeAt(slot: number): number {
+    return this.sizes[slot];
+  }
+
+  setSize(slot: number, size: number): void {
+    this.sizes[slot] = size;
+  }
+
   get(key: string): V | undefined {
     // Slot 0 is never used, so its value is always undefined.
     return this.valueOf[this.find(key)];
@@ -214,6 +229,7 @@ export class Dict<V> {
       this.valueOf.push(value);
     }
     this.hashes[slot] = h;
+    this.sizes[slot] = 0;
     // At the head of the chain, as Redis does: recently added keys are the likely next reads.
     this.next[slot] = this.heads[b];
     this.heads[b] = slot;
@@ -254,6 +270,7 @@ export class Dict<V> {
     this.next = new Int32Array(MIN_BUCKETS * 2);
     this.hashes = new Int32Array(MIN_BUCKETS * 2);
     this.stamps = new Uint32Array(MIN_BUCKETS * 2);
+    this.sizes = new Uint32Array(MIN_BUCKETS * 2);
     this.used = 1;
     this.free = 0;
     this.count = 0;
@@ -307,9 +324,10 @@ export class Dict<V> {
    * Redis's dictGetSomeKeys, for eviction and active expiry: visits up to `count`
    * distinct entries from a run of buckets starting at a random one. Fast rather
    * than uniform; it may visit fewer than `count` (it gives up after about
-   * 10 * count buckets). `visit` must not modify the dict.
+   * 10 * count buckets). `visit` (also given the entry's slot, for
+   * {@link stampAt}) must not modify the dict.
    */
-  sample(count: number, visit: (key: string, value: V) => void): void {
+  sample(count: number, visit: (key: string, value: V, slot: number) => void): void {
     if (count > this.count) count = this.count;
     const mask = this.mask;
     let visited = 0;
@@ -327,7 +345,7 @@ export class Dict<V> {
       } else {
         emptyRun = 0;
         while (e !== 0) {
-          visit(this.keyOf[e], this.valueOf[e] as V);
+          visit(this.keyOf[e], this.valueOf[e] as V, e);
           if (++visited === count) return;
           e = this.next[e];
         }
@@ -363,6 +381,9 @@ export class Dict<V> {
     const stamps = new Uint32Array(size);
     stamps.set(this.stamps);
     this.stamps = stamps;
+    const sizes = new Uint32Array(size);
+    sizes.set(this.sizes);
+    this.sizes = sizes;
   }
 
   /**
@@ -400,11 +421,13 @@ export class Dict<V> {
     const oldKeys = this.keyOf;
     const oldValues = this.valueOf;
     const oldStamps = this.stamps;
+    const oldSizes = this.sizes;
     const keyOf: string[] = [""];
     const valueOf: (V | undefined)[] = [undefined];
     const next = new Int32Array(Math.max(MIN_BUCKETS * 2, bucketsFor(this.count + 1)));
     const hashes = new Int32Array(next.length);
     const stamps = new Uint32Array(next.length);
+    const sizes = new Uint32Array(next.length);
     let slot = 1;
     for (let e = 1; e < this.used; e++) {
       if (oldNext[e] < 0) continue;
@@ -414,6 +437,7 @@ export class Dict<V> {
       valueOf.push(oldValues[e]);
       hashes[slot] = h;
       stamps[slot] = oldStamps[e];
+      sizes[slot] = oldSizes[e];
       next[slot] = heads[b];
       heads[b] = slot;
       slot++;
@@ -425,6 +449,7 @@ export class Dict<V> {
     this.next = next;
     this.hashes = hashes;
     this.stamps = stamps;
+    this.sizes = sizes;
     this.used = slot;
     this.free = 0;
   }
