@@ -118,6 +118,8 @@ Deno.test("proto-max-bulk-len is a configured limit, applied to open connections
     const value = "x".repeat(1024 * 1024 + 1);
     assert.equal(await client.command("SET", "k", value), "OK");
     assert.equal(await admin.command("CONFIG", "SET", "proto-max-bulk-len", "1mb"), "OK");
+    // At the edge: exactly the limit is accepted, one byte more is refused.
+    assert.equal(await client.command("SET", "edge", "e".repeat(1024 * 1024)), "OK");
     await client.send(encodeCommand(["SET", "k", "y".repeat(1024 * 1024 + 1)]));
     assert.equal(await client.readToEnd(), "-ERR Protocol error: invalid bulk length\r\n");
     assert.equal(await admin.command("GET", "k"), value);
@@ -209,7 +211,12 @@ Deno.test("maxclients refuses the connection over the limit with Redis's error",
     assert.equal(await third.readToEnd(), "-ERR max number of clients reached\r\n");
     assert.equal(server.stats.rejectedConnections, 1);
     assert.equal(await first.command("PING"), "PONG");
-    for (const conn of [first, second, third]) conn.close();
+    // Once one leaves, the next one in is at the limit again, and accepted.
+    second.close();
+    await waitFor(() => server.clients.size === 1, "the second client to be gone");
+    const fourth = await RawConnection.open(port);
+    assert.equal(await fourth.command("PING"), "PONG");
+    for (const conn of [first, third, fourth]) conn.close();
   }, { config: { maxclients: 2 } });
 });
 
