@@ -730,6 +730,11 @@ const EFFECTIVE = new Set([
   "aof-use-rdb-preamble",
   "aof-timestamp-enabled",
   "enable-debug-command",
+  "tcp-keepalive",
+  "tls-port",
+  "tls-cert-file",
+  "tls-key-file",
+  "tls-auth-clients",
 ]);
 
 function param(

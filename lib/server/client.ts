@@ -78,7 +78,7 @@ export class Client {
 
   constructor(
     readonly server: RedixServer,
-    private readonly conn: Deno.TcpConn,
+    private readonly conn: Deno.TcpConn | Deno.TlsConn,
     id: number,
   ) {
     this.id = id;
@@ -87,7 +87,8 @@ export class Client {
     this.db = server.keyspace.dbs[0];
     this.authenticated = server.auth.noPassword();
     this.decoder = new RespDecoder(server.limits);
-    conn.setNoDelay(true);
+    // A Deno.TlsConn offers no setNoDelay (nor setKeepAlive): only plain TCP connections get it.
+    if ("setNoDelay" in conn) conn.setNoDelay(true);
     this.done = this.run();
   }
 

@@ -78,7 +78,10 @@ export interface ModifiedKeysListener {
   keysModified(db: Database, keys: readonly string[] | null): void;
 }
 
-/** Thrown by {@link RedixServer.start} when a listening socket cannot be opened. */
+/**
+ * Thrown by {@link RedixServer.start} when a listening socket cannot be opened,
+ * or TLS cannot be configured (tls-port with its certificate, key, client authentication).
+ */
 export class ListenError extends Error {}
 
 const ENCODER = new TextEncoder();
@@ -117,9 +120,11 @@ export class RedixServer {
   dirty = 0;
   /** Shared with every client's decoder, so CONFIG SET applies to open connections. */
   readonly limits = { maxBulkLen: 512 * 1024 * 1024, maxQueryBuffer: 1024 * 1024 * 1024 };
-  /** The TCP port actually bound (differs from the config when it asked for 0). */
+  /** The TCP port actually bound (differs from the config when it asked for 0; 0 when serving TLS only). */
   port = 0;
-  private listeners: Deno.TcpListener[] = [];
+  /** The TLS port listened on (tls-port), 0 when none. */
+  tlsPort = 0;
+  private listeners: (Deno.TcpListener | Deno.TlsListener)[] = [];
   private nextClientId = 1;
   private cronTimer: ReturnType<typeof setInterval> | undefined;
   private propagationListeners: PropagationListener[] = [];
@@ -247,27 +252,21 @@ export class RedixServer {
    */
   async start(): Promise<void> {
     const requested = this.config.getNumber("port");
-    const addresses = this.config.bindAddresses();
-    for (const address of addresses) {
-      const optional = address.startsWith("-");
-      const host = optional ? address.slice(1) : address;
-      const hostname = host === "*" ? "0.0.0.0" : host === "::*" ? "::" : host;
-      const port = this.listeners.length > 0 ? this.port : requested;
-      let listener: Deno.TcpListener;
-      try {
-        listener = Deno.listen({ hostname, port, transport: "tcp" });
-      } catch (error) {
-        if (optional) continue;
-        await this.closeListeners();
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new ListenError(`Could not listen on ${hostname}:${port}: ${reason}`);
-      }
-      this.listeners.push(listener);
-      this.port = (listener.addr as Deno.NetAddr).port;
-      this.acceptLoop(listener);
+    const tlsPort = this.config.getNumber("tls-port");
+    // As Redis, TLS is configured (certificate and key read) before anything listens.
+    const tls = tlsPort !== 0 ? this.tlsCertifiedKey() : undefined;
+    // As Redis, port 0 with a tls-port serves TLS only (port 0 alone picks a free port here).
+    if (requested !== 0 || tls === undefined) {
+      this.port = await this.listenAll(
+        requested,
+        (hostname, port) => Deno.listen({ hostname, port, transport: "tcp" }),
+      );
     }
-    if (this.listeners.length === 0) {
-      throw new ListenError(`Could not listen on any of: ${addresses.join(" ")}`);
+    if (tls !== undefined) {
+      this.tlsPort = await this.listenAll(
+        tlsPort,
+        (hostname, port) => Deno.listenTls({ hostname, port, ...tls }),
+      );
     }
     this.startCron();
     try {
@@ -285,12 +284,86 @@ export class RedixServer {
     }
   }
 
+  /**
+   * Listens with `open` on every bind address (a `-` prefix: optional), the
+   * first on `requested` and the others on the port it got; returns that port.
+   * On failure closes every listener opened so far and throws.
+   */
+  private async listenAll(
+    requested: number,
+    open: (hostname: string, port: number) => Deno.TcpListener | Deno.TlsListener,
+  ): Promise<number> {
+    const addresses = this.config.bindAddresses();
+    let bound: number | undefined;
+    for (const address of addresses) {
+      const optional = address.startsWith("-");
+      const host = optional ? address.slice(1) : address;
+      const hostname = host === "*" ? "0.0.0.0" : host === "::*" ? "::" : host;
+      const port = bound ?? requested;
+      let listener: Deno.TcpListener | Deno.TlsListener;
+      try {
+        listener = open(hostname, port);
+      } catch (error) {
+        if (optional) continue;
+        await this.closeListeners();
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new ListenError(`Could not listen on ${hostname}:${port}: ${reason}`);
+      }
+      this.listeners.push(listener);
+      bound = (listener.addr as Deno.NetAddr).port;
+      this.acceptLoop(listener);
+    }
+    if (bound === undefined) {
+      await this.closeListeners();
+      throw new ListenError(`Could not listen on any of: ${addresses.join(" ")}`);
+    }
+    return bound;
+  }
+
+  /**
+   * The TLS listener's certificate and key, checked as Redis's tlsConfigure
+   * (with its messages). Deno.listenTls (Deno 2.x) has no option to request or
+   * verify client certificates, so tls-auth-clients yes and optional, which
+   * need them, are refused rather than silently not enforced; only `no` runs.
+   */
+  private tlsCertifiedKey(): { cert: string; key: string } {
+    const config = this.config;
+    const fail = (message: string): never => {
+      throw new ListenError(`Failed to configure TLS: ${message}`);
+    };
+    const certFile = config.getString("tls-cert-file");
+    const keyFile = config.getString("tls-key-file");
+    if (certFile === "") fail("No tls-cert-file configured!");
+    if (keyFile === "") fail("No tls-key-file configured!");
+    const authClients = config.getString("tls-auth-clients");
+    if (authClients !== "no") {
+      if (config.getString("tls-ca-cert-file") === "" && config.getString("tls-ca-cert-dir") === "") {
+        fail(
+          "Either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-cluster, tls-replication or " +
+            "tls-auth-clients are enabled!",
+        );
+      }
+      fail(
+        `tls-auth-clients ${authClients} is not supported: Deno.listenTls (Deno ${Deno.version.deno}) cannot ` +
+          "request or verify client certificates; set tls-auth-clients no",
+      );
+    }
+    const read = (file: string, what: string): string => {
+      try {
+        return Deno.readTextFileSync(file);
+      } catch (error) {
+        return fail(`Failed to load ${what}: ${file}: ${error instanceof Error ? error.message : error}`);
+      }
+    };
+    return { cert: read(certFile, "certificate"), key: read(keyFile, "private key") };
+  }
+
   /** Whether the server is shutting down (a load in progress stops). */
   get shuttingDown(): boolean {
     return this.shutdownPromise !== undefined;
   }
 
-  private async acceptLoop(listener: Deno.TcpListener): Promise<void> {
+  private async acceptLoop(listener: Deno.TcpListener | Deno.TlsListener): Promise<void> {
     try {
       for await (const conn of listener) this.accept(conn);
     } catch {
@@ -298,7 +371,7 @@ export class RedixServer {
     }
   }
 
-  private accept(conn: Deno.TcpConn): void {
+  private accept(conn: Deno.TcpConn | Deno.TlsConn): void {
     if (this.clients.size >= this.config.getNumber("maxclients")) {
       this.stats.rejectedConnections++;
       conn.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() => conn.close());
@@ -314,6 +387,10 @@ export class RedixServer {
       return;
     }
     this.stats.connectionsReceived++;
+    // tcp-keepalive: Deno can turn SO_KEEPALIVE on but cannot set its interval
+    // (TCP_KEEPIDLE/INTVL/CNT), so the system's defaults apply, not the
+    // configured seconds; a Deno.TlsConn offers no setKeepAlive at all.
+    if (this.config.getNumber("tcp-keepalive") > 0 && "setKeepAlive" in conn) conn.setKeepAlive(true);
     const client = new Client(this, conn, this.nextClientId++);
     this.clients.set(client.id, client);
   }
@@ -646,9 +723,11 @@ export class RedixServer {
     this.log.notice(
       `Redix version=${REDIX_VERSION} (Redis ${REDIS_VERSION} compatible), bits=64, pid=${Deno.pid}, just started`,
     );
-    this.log.notice(`Running mode=standalone, port=${this.port}.`);
+    // As Redis, the TCP port, or the TLS port when serving TLS only.
+    this.log.notice(`Running mode=standalone, port=${this.port !== 0 ? this.port : this.tlsPort}.`);
     this.log.notice("Server initialized");
-    this.log.notice("Ready to accept connections tcp");
+    if (this.port !== 0) this.log.notice("Ready to accept connections tcp");
+    if (this.tlsPort !== 0) this.log.notice("Ready to accept connections tls");
   }
 
   /**
