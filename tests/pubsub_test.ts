@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { createClient } from "redis";
 import { Redis } from "ioredis";
 import {
+  encodeCommand,
   hasProgram,
   HAVE_REDIS,
   RawConnection,
@@ -303,4 +304,25 @@ Deno.test("pubsub: a subscriber that never reads is disconnected at the output l
     }
   });
   await Deno.remove(logFile);
+});
+
+Deno.test("client-output-buffer-limit's normal class closes a client whose reply passes it, as Redis does", async () => {
+  await withServer(async ({ port, server }) => {
+    const admin = await RawConnection.open(port);
+    const client = await RawConnection.open(port);
+    assert.equal(await admin.command("SET", "big", "x".repeat(200_000)), "OK");
+    assert.equal(await admin.command("SET", "small", "y"), "OK");
+    assert.equal(
+      await admin.command("CONFIG", "SET", "client-output-buffer-limit", "normal 100kb 0 0"),
+      "OK",
+    );
+    assert.equal(await client.command("GET", "small"), "y");
+    // Nothing of the reply is sent: the connection just closes.
+    await client.send(encodeCommand(["GET", "big"]));
+    assert.equal(await client.readToEnd(), "");
+    await waitFor(() => server.clients.size === 1, "the client to be gone");
+    assert.equal(await admin.command("GET", "small"), "y");
+    admin.close();
+    client.close();
+  });
 });

@@ -172,6 +172,7 @@ export class Client {
     let argv: string[] | null;
     while ((argv = decoder.next()) !== null) {
       server.execute(this, argv);
+      if (server.outputLimits.limitsReplies && server.outputLimits.closeIfExceeded(this)) return false;
       // A command held by a client pause may block again when it runs.
       while (this.blocked !== undefined) {
         if (!(await this.waitWhileBlocked())) return false;

@@ -1,11 +1,13 @@
 /**
- * client-output-buffer-limit for output a client did not ask for: pub/sub
- * messages, keyspace notifications, invalidations. A command's own reply is
- * bounded by back-pressure (the client must read before we read more from it,
- * DESIGN.md §3), but what other clients publish keeps coming to a subscriber
- * that never reads; as Redis does, such a client is disconnected once its
- * unsent output passes the hard limit, or stays above the soft limit for the
- * configured seconds, so our memory stays bounded.
+ * client-output-buffer-limit. Output a client did not ask for (pub/sub
+ * messages, keyspace notifications, invalidations) is always checked: what
+ * other clients publish keeps coming to a subscriber that never reads, so, as
+ * Redis does, such a client is disconnected once its unsent output passes the
+ * hard limit, or stays above the soft limit for the configured seconds, and our
+ * memory stays bounded. Replies to a client's own commands are bounded by
+ * back-pressure (the client must read before we read more from it, DESIGN.md
+ * §3) and checked only when the normal class has a limit, as one huge reply
+ * can still pass it.
  *
  * @module
  */
@@ -35,15 +37,28 @@ function parseLimits(text: string): Map<string, Limit> {
 
 export class OutputLimits {
   private limits: Map<string, Limit>;
+  /**
+   * Whether the normal class has a limit, so that a client's replies to its
+   * own commands are checked too; otherwise (the default, `normal 0 0 0`)
+   * back-pressure alone bounds them and each command pays one field read.
+   */
+  limitsReplies = false;
   /** When each client went over its soft limit, while it stays over. */
   private readonly softSince = new WeakMap<Client, number>();
 
   constructor(config: Config) {
-    this.limits = parseLimits(config.get("client-output-buffer-limit"));
+    this.limits = this.parse(config);
     config.onChange("client-output-buffer-limit", () => {
-      this.limits = parseLimits(config.get("client-output-buffer-limit"));
+      this.limits = this.parse(config);
       return undefined;
     });
+  }
+
+  private parse(config: Config): Map<string, Limit> {
+    const limits = parseLimits(config.get("client-output-buffer-limit"));
+    const normal = limits.get("normal")!;
+    this.limitsReplies = normal.hard !== 0 || normal.soft !== 0;
+    return limits;
   }
 
   /**
@@ -53,20 +68,25 @@ export class OutputLimits {
    * closes the connection and returns false, so the caller stops writing to it.
    */
   deliver(client: Client): boolean {
-    if (this.exceeded(client)) {
-      client.server.log.warning(
-        `Client ${
-          describeClient(client)
-        } scheduled to be closed ASAP for overcoming of output buffer limits.`,
-      );
-      client.writer.reset();
-      client.server.unregister(client);
-      client.close();
-      return false;
-    }
+    if (this.closeIfExceeded(client)) return false;
     client.flush().catch(() => {
       // The peer is gone; its connection loop cleans up.
     });
+    return true;
+  }
+
+  /**
+   * When `client`'s unsent output exceeds its class's limit: logs as Redis
+   * does, drops the output unsent, closes the connection and returns true.
+   */
+  closeIfExceeded(client: Client): boolean {
+    if (!this.exceeded(client)) return false;
+    client.server.log.warning(
+      `Client ${describeClient(client)} scheduled to be closed ASAP for overcoming of output buffer limits.`,
+    );
+    client.writer.reset();
+    client.server.unregister(client);
+    client.close();
     return true;
   }
 

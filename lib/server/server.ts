@@ -99,6 +99,8 @@ export class RedixServer {
   readonly keyspace: Keyspace;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
+  /** client-output-buffer-limit, for pushed output and for replies. */
+  readonly outputLimits: OutputLimits;
   readonly watches: WatchRegistry;
   readonly monitors = new Monitors();
   readonly pause: ClientPause;
@@ -148,7 +150,7 @@ export class RedixServer {
       (client) => this.blocking.unblock(client),
       (client, argv) => this.execute(client, argv),
     );
-    const outputLimits = new OutputLimits(config);
+    const outputLimits = this.outputLimits = new OutputLimits(config);
     this.pubsub = new PubSub(outputLimits);
     this.notifications = new Notifications(config, this.pubsub);
     this.tracking = new Tracking(this, outputLimits);
