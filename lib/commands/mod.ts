@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { aclCommands } from "./acl.ts";
 import { bitmapCommands } from "./bitmaps.ts";
 import { commandCommands } from "./command.ts";
 import { connectionCommands } from "./connection.ts";
@@ -43,4 +44,5 @@ export const commandDefinitions: CommandDefinition[] = [
   ...infoCommands,
   ...commandCommands,
   ...debugCommands,
+  ...aclCommands,
 ];

@@ -1,13 +1,13 @@
 /**
- * Authentication as Redis 7.0 with its one built-in user, "default": it has
- * no password (any password is accepted, as Redis's `nopass`) until
- * `requirepass` gives it one. The checks go through a user name so that ACL
- * users can slot in later.
+ * Authentication as Redis 7.0: the users of lib/server/acl.ts, starting with
+ * the built-in "default", which has no password (any password is accepted, as
+ * Redis's `nopass`) until `requirepass` or ACL SETUSER gives it one.
  *
  * @module
  */
-import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Config } from "../config.ts";
+import type { CommandTable } from "../commands/table.ts";
+import { Acl } from "./acl.ts";
 
 /** The user every connection starts as. */
 export const DEFAULT_USER = "default";
@@ -34,35 +34,29 @@ export const PROTECTED_MODE_DENIED = "-DENIED Redis is running in protected mode
   "authentication password for the default user. NOTE: You only need to do one of the above things in order " +
   "for the server to start accepting connections from the outside.\r\n";
 
-/** A key for this process only: passwords are compared as HMACs under it, in constant time. */
-const HMAC_KEY = randomBytes(32);
-
-function digest(value: string): Uint8Array {
-  // Arguments are binary strings (one byte per char).
-  return createHmac("sha256", HMAC_KEY).update(value, "latin1").digest();
-}
-
-/** Compares two secrets in time independent of where (or whether) they differ. */
-function sameSecret(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
-
 export class Authenticator {
-  constructor(private readonly config: Config) {}
+  /** The users (lib/server/acl.ts); `requirepass` is the default user's password. */
+  readonly acl: Acl;
 
-  /** Whether the user accepts any password (Redis's `nopass`): the default user while `requirepass` is empty. */
+  constructor(private readonly config: Config, table: CommandTable) {
+    this.acl = new Acl(config, table);
+  }
+
+  /**
+   * Whether the user accepts any password (Redis's `nopass`) and is enabled:
+   * for the default user, whether connections start authenticated.
+   */
   noPassword(user: string = DEFAULT_USER): boolean {
-    return user === DEFAULT_USER && this.config.getString("requirepass") === "";
+    const found = this.acl.users.get(user);
+    return found !== undefined && found.nopass && found.enabled;
   }
 
   /**
    * Whether `username`/`password` are valid credentials (Redis's
-   * ACLCheckUserCredentials): only "default" exists until ACLs do.
+   * ACLCheckUserCredentials), compared in constant time.
    */
   check(username: string, password: string): boolean {
-    if (username !== DEFAULT_USER) return false;
-    if (this.noPassword(username)) return true;
-    return sameSecret(password, this.config.getString("requirepass"));
+    return this.acl.check(username, password);
   }
 
   /**

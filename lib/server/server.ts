@@ -143,7 +143,7 @@ export class RedixServer {
 
   constructor(readonly config: Config = new Config()) {
     this.watches = new WatchRegistry();
-    this.auth = new Authenticator(config);
+    this.auth = new Authenticator(config, this.table);
     this.onModifiedKeys(this.watches);
     this.pause = new ClientPause(
       (client) => this.blocking.block(client, [], 0, () => false, () => {}),
@@ -455,6 +455,14 @@ export class RedixServer {
     if (client.transaction.queued !== undefined && command.flags.has("no_multi")) {
       rejectCommand(client, argv, command, "ERR Command not allowed inside a transaction");
       return;
+    }
+    const user = this.auth.acl.users.get(client.user);
+    if (user !== undefined && !user.unrestricted) {
+      const denied = this.auth.acl.denial(user, command, argv);
+      if (denied !== undefined) {
+        rejectCommand(client, argv, command, denied);
+        return;
+      }
     }
     if (this.eviction.limit !== 0 && this.refusedForMemory(client, command)) {
       rejectCommand(client, argv, command, OOM);

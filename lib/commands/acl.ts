@@ -1,0 +1,265 @@
+/**
+ * ACL: SETUSER, GETUSER, DELUSER, USERS, LIST, WHOAMI, CAT, GENPASS and HELP
+ * as Redis 7.0.15, over the users of lib/server/acl.ts.
+ *
+ * @module
+ */
+import type { Client } from "../server/client.ts";
+import { ACL_CATEGORIES, AclRuleError, generatePassword } from "../server/acl.ts";
+import type { CommandDefinition, CommandFlag } from "./table.ts";
+import { helpReply } from "./connection.ts";
+
+function setUser(client: Client, argv: string[]): void {
+  const name = argv[2];
+  if (/[ \0]/.test(name)) {
+    client.writer.error("ERR Usernames can't contain spaces or null characters");
+    return;
+  }
+  try {
+    client.server.auth.acl.setUser(name, argv.slice(3));
+  } catch (error) {
+    if (!(error instanceof AclRuleError)) throw error;
+    client.writer.error(`ERR ${error.message}`);
+    return;
+  }
+  client.writer.ok();
+}
+
+function getUser(client: Client, argv: string[]): void {
+  const acl = client.server.auth.acl;
+  const user = acl.users.get(argv[2]);
+  const w = client.writer;
+  if (user === undefined) {
+    w.null();
+    return;
+  }
+  w.map(6);
+  w.bulk("flags");
+  const flags = acl.flags(user);
+  w.set(flags.length);
+  for (const flag of flags) w.bulk(flag);
+  w.bulk("passwords");
+  w.bulkArray(user.passwords);
+  w.bulk("commands");
+  w.bulk(acl.describeCommands(user));
+  w.bulk("keys");
+  w.bulk(acl.describeKeys(user));
+  w.bulk("channels");
+  w.bulk(acl.describeChannels(user));
+  w.bulk("selectors");
+  w.array(0);
+}
+
+function delUser(client: Client, argv: string[]): void {
+  const server = client.server;
+  const users = server.auth.acl.users;
+  const names = argv.slice(2);
+  if (names.includes("default")) {
+    client.writer.error("ERR The 'default' user cannot be removed");
+    return;
+  }
+  let deleted = 0;
+  for (const name of names) {
+    if (!users.delete(name)) continue;
+    deleted++;
+    // As Redis's ACLFreeUserAndKillClients: the user's connections go (this one after its reply).
+    for (const other of [...server.clients.values()]) {
+      if (other.user !== name) continue;
+      if (other === client) {
+        client.closeAfterReply = true;
+      } else {
+        other.close();
+        server.unregister(other);
+      }
+    }
+  }
+  client.writer.integer(deleted);
+}
+
+function users(client: Client): void {
+  client.writer.bulkArray(client.server.auth.acl.names());
+}
+
+function list(client: Client): void {
+  const acl = client.server.auth.acl;
+  client.writer.bulkArray(acl.names().map((name) => acl.describe(acl.users.get(name)!)));
+}
+
+function whoami(client: Client): void {
+  client.writer.bulk(client.user);
+}
+
+function cat(client: Client, argv: string[]): void {
+  const w = client.writer;
+  if (argv.length === 2) {
+    w.bulkArray(ACL_CATEGORIES);
+    return;
+  }
+  const category = argv[2].toLowerCase();
+  if (!ACL_CATEGORIES.includes(category)) {
+    w.error(`ERR Unknown category '${argv[2]}'`);
+    return;
+  }
+  const names: string[] = [];
+  for (const command of client.server.table.all()) {
+    if (command.categories.includes(category)) names.push(command.name);
+  }
+  w.bulkArray(names);
+}
+
+function genpass(client: Client, argv: string[]): void {
+  let bits = 256;
+  if (argv.length > 2) {
+    const text = argv[2];
+    if (!/^-?(0|[1-9][0-9]*)$/.test(text) || !Number.isSafeInteger(Number(text))) {
+      client.writer.error("ERR value is not an integer or out of range");
+      return;
+    }
+    bits = Number(text);
+    if (bits <= 0 || bits > 4096) {
+      client.writer.error(
+        "ERR ACL GENPASS argument must be the number of bits for the output password, a positive number up to 4096",
+      );
+      return;
+    }
+  }
+  client.writer.bulk(generatePassword(bits));
+}
+
+function aclHelp(client: Client): void {
+  helpReply(client.writer, "ACL", [
+    "CAT [<category>]",
+    "    List all commands that belong to <category>, or all command categories",
+    "    when no category is specified.",
+    "DELUSER <username> [<username> ...]",
+    "    Delete a list of users.",
+    "DRYRUN <username> <command> [<arg> ...]",
+    "    Returns whether the user can execute the given command without executing the command.",
+    "GETUSER <username>",
+    "    Get the user's details.",
+    "GENPASS [<bits>]",
+    "    Generate a secure 256-bit user password. The optional `bits` argument can",
+    "    be used to specify a different size.",
+    "LIST",
+    "    Show users details in config file format.",
+    "LOAD",
+    "    Reload users from the ACL file.",
+    "LOG [<count> | RESET]",
+    "    Show the ACL log entries.",
+    "SAVE",
+    "    Save the current config to the ACL file.",
+    "SETUSER <username> <attribute> [<attribute> ...]",
+    "    Create or modify a user with the specified attributes.",
+    "USERS",
+    "    List all the registered usernames.",
+    "WHOAMI",
+    "    Return the current connection username.",
+  ]);
+}
+
+const ADMIN: CommandFlag[] = ["admin", "noscript", "loading", "stale"];
+const PLAIN: CommandFlag[] = ["noscript", "loading", "stale"];
+const SERVER = { group: "server" };
+
+export const aclCommands: CommandDefinition[] = [
+  {
+    ...SERVER,
+    name: "acl",
+    arity: -2,
+    since: "6.0.0",
+    summary: "A container for Access List Control commands ",
+    complexity: "Depends on subcommand.",
+    subcommands: [
+      {
+        ...SERVER,
+        name: "cat",
+        arity: -2,
+        flags: PLAIN,
+        since: "6.0.0",
+        summary: "List the ACL categories or the commands inside a category",
+        complexity: "O(1) since the categories and commands are a fixed set.",
+        handler: cat,
+      },
+      {
+        ...SERVER,
+        name: "deluser",
+        arity: -3,
+        flags: ADMIN,
+        since: "6.0.0",
+        summary: "Remove the specified ACL users and the associated rules",
+        complexity: "O(1) amortized time considering the typical user.",
+        handler: delUser,
+      },
+      {
+        ...SERVER,
+        name: "genpass",
+        arity: -2,
+        flags: PLAIN,
+        since: "6.0.0",
+        summary: "Generate a pseudorandom secure password to use for ACL users",
+        complexity: "O(1)",
+        handler: genpass,
+      },
+      {
+        ...SERVER,
+        name: "getuser",
+        arity: 3,
+        flags: ADMIN,
+        since: "6.0.0",
+        summary: "Get the rules for a specific ACL user",
+        complexity: "O(N). Where N is the number of password, command and pattern rules that the user has.",
+        handler: getUser,
+      },
+      {
+        ...SERVER,
+        name: "help",
+        arity: 2,
+        flags: ["loading", "stale"],
+        since: "6.0.0",
+        summary: "Show helpful text about the different subcommands",
+        complexity: "O(1)",
+        handler: aclHelp,
+      },
+      {
+        ...SERVER,
+        name: "list",
+        arity: 2,
+        flags: ADMIN,
+        since: "6.0.0",
+        summary: "List the current ACL rules in ACL config file format",
+        complexity: "O(N). Where N is the number of configured users.",
+        handler: list,
+      },
+      {
+        ...SERVER,
+        name: "setuser",
+        arity: -3,
+        flags: ADMIN,
+        since: "6.0.0",
+        summary: "Modify or create the rules for a specific ACL user",
+        complexity: "O(N). Where N is the number of rules provided.",
+        handler: setUser,
+      },
+      {
+        ...SERVER,
+        name: "users",
+        arity: 2,
+        flags: ADMIN,
+        since: "6.0.0",
+        summary: "List the username of all the configured ACL rules",
+        complexity: "O(N). Where N is the number of configured users.",
+        handler: users,
+      },
+      {
+        ...SERVER,
+        name: "whoami",
+        arity: 2,
+        flags: PLAIN,
+        since: "6.0.0",
+        summary: "Return the name of the user associated to the current connection",
+        complexity: "O(1)",
+        handler: whoami,
+      },
+    ],
+  },
+];

@@ -1,0 +1,483 @@
+/**
+ * Users and their permissions as Redis 7.0.15's acl.c: on/off, passwords kept
+ * as SHA-256 hex and checked in constant time, command bits (with +@category
+ * and the first-arg rules), key patterns with %R/%W, channel patterns, and the
+ * rule text ACL LIST and GETUSER print, which is recomputed from the bits as
+ * Redis does (ACLDescribeSelectorCommandRules).
+ *
+ * Not yet: selectors `(...)`, ACL LOG, DRYRUN, SAVE/LOAD and the aclfile.
+ * Key permissions follow the command's flags (a write command needs %W, any
+ * other %R), not Redis's per-key specs.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import type { Config } from "../config.ts";
+import type { Command, CommandTable } from "../commands/table.ts";
+import { globMatch } from "../util/glob.ts";
+
+/** Redis's ACL categories, in its order (ACLCommandCategories). */
+export const ACL_CATEGORIES: readonly string[] = [
+  "keyspace",
+  "read",
+  "write",
+  "set",
+  "sortedset",
+  "list",
+  "hash",
+  "string",
+  "bitmap",
+  "hyperloglog",
+  "geo",
+  "stream",
+  "pubsub",
+  "admin",
+  "fast",
+  "slow",
+  "blocking",
+  "dangerous",
+  "connection",
+  "transaction",
+  "scripting",
+];
+
+/** The messages of Redis's ACLSetUserStringError, by its errno. */
+const ERRORS = {
+  syntax: "Syntax error",
+  unknown: "Unknown command or category name in ACL",
+  keysAfterAll:
+    "Adding a pattern after the * pattern (or the 'allkeys' flag) is not valid and does not have any " +
+    "effect. Try 'resetkeys' to start with an empty list of patterns",
+  channelsAfterAll:
+    "Adding a pattern after the * pattern (or the 'allchannels' flag) is not valid and does not " +
+    "have any effect. Try 'resetchannels' to start with an empty list of channels",
+  noSuchPassword: "The password you are trying to remove from the user does not exist",
+  badHash:
+    "The password hash must be exactly 64 characters and contain only lowercase hexadecimal characters",
+  subcommandFirstArg: "Allowing first-arg of a subcommand is not supported",
+};
+
+export const NOPERM_KEY = "NOPERM this user has no permissions to access one of the keys used as arguments";
+export const NOPERM_CHANNEL =
+  "NOPERM this user has no permissions to access one of the channels used as arguments";
+
+/** The NOPERM error for a command the user may not run ('config|set' for a subcommand). */
+export function nopermCommand(command: Command): string {
+  return `NOPERM this user has no permissions to run the '${command.name}' command`;
+}
+
+/** A rule that SETUSER refuses, with Redis's message. */
+export class AclRuleError extends Error {}
+
+interface KeyPattern {
+  pattern: string;
+  read: boolean;
+  write: boolean;
+}
+
+/** SHA-256 of a password (a binary string), in lower-case hex, as Redis keeps it. */
+export function hashPassword(password: string): string {
+  return createHash("sha256").update(password, "latin1").digest("hex");
+}
+
+const HASH_RE = /^[0-9a-f]{64}$/;
+
+export class User {
+  enabled = false;
+  nopass = false;
+  sanitize: "" | "sanitize-payload" | "skip-sanitize-payload" = "";
+  /** SHA-256 hex digests, in the order they were added. */
+  passwords: string[] = [];
+  /** Redis's SELECTOR_FLAG_ALLCOMMANDS: set by +@all, cleared by any removal. */
+  allCommands = false;
+  /** Redis's reserved "future commands" bit: set by +@all, cleared only by -@all. */
+  futureCommands = false;
+  allowed = new Set<Command>();
+  /** +cmd|arg rules of commands without subcommands (SELECT 0 ...), as given; compared without case. */
+  firstArgs = new Map<Command, string[]>();
+  allKeys = false;
+  keys: KeyPattern[] = [];
+  allChannels = false;
+  channels: string[] = [];
+  /** Precomputed: every command, key and channel allowed, so the check per command costs one test. */
+  unrestricted = false;
+
+  constructor(readonly name: string) {}
+
+  clone(name = this.name): User {
+    const copy = new User(name);
+    Object.assign(copy, this, { name });
+    copy.passwords = [...this.passwords];
+    copy.allowed = new Set(this.allowed);
+    copy.firstArgs = new Map([...this.firstArgs].map(([c, args]) => [c, [...args]]));
+    copy.keys = this.keys.map((k) => ({ ...k }));
+    copy.channels = [...this.channels];
+    return copy;
+  }
+
+  refresh(): void {
+    this.unrestricted = this.allCommands && this.allKeys && this.allChannels;
+  }
+}
+
+export class Acl {
+  /** By name; listed in byte order as Redis's rax. */
+  readonly users = new Map<string, User>();
+
+  constructor(private readonly config: Config, private readonly table: CommandTable) {
+    const user = this.newUser("default");
+    for (const rule of ["+@all", "~*", "&*", "on", "nopass"]) this.apply(user, rule);
+    this.users.set(user.name, user);
+    this.updateDefaultPassword();
+    config.onChange("requirepass", () => {
+      this.updateDefaultPassword();
+      return undefined;
+    });
+  }
+
+  get defaultUser(): User {
+    return this.users.get("default")!;
+  }
+
+  /** As Redis's ACLUpdateDefaultUserPassword: requirepass is the default user's one password, or nopass. */
+  private updateDefaultPassword(): void {
+    const user = this.defaultUser;
+    const password = this.config.getString("requirepass");
+    this.apply(user, "resetpass");
+    this.apply(user, password === "" ? "nopass" : `>${password}`);
+  }
+
+  /** A user as ACLCreateUser makes it: off, no permissions, channels per acl-pubsub-default. */
+  newUser(name: string): User {
+    const user = new User(name);
+    if (this.config.getString("acl-pubsub-default") === "allchannels") user.allChannels = true;
+    user.refresh();
+    return user;
+  }
+
+  /** Whether the credentials are valid (Redis's ACLCheckUserCredentials), in time independent of the password. */
+  check(username: string, password: string): boolean {
+    const user = this.users.get(username);
+    if (user === undefined || !user.enabled) return false;
+    if (user.nopass) return true;
+    const given = Buffer.from(hashPassword(password), "latin1");
+    let match = false;
+    for (const stored of user.passwords) {
+      if (timingSafeEqual(given, Buffer.from(stored, "latin1"))) match = true;
+    }
+    return match;
+  }
+
+  /** Applies SETUSER's rules to a copy of the user (or a new one) and stores it only if all are valid. */
+  setUser(name: string, rules: readonly string[]): void {
+    const existing = this.users.get(name);
+    const user = existing ? existing.clone() : this.newUser(name);
+    for (const rule of rules) {
+      try {
+        this.apply(user, rule);
+      } catch (error) {
+        if (error instanceof AclRuleError) {
+          throw new AclRuleError(`Error in ACL SETUSER modifier '${rule}': ${error.message}`);
+        }
+        throw error;
+      }
+    }
+    this.users.set(name, user);
+  }
+
+  /** One rule (Redis's ACLSetUser / ACLSetSelector); throws an AclRuleError with Redis's message. */
+  apply(user: User, rule: string): void {
+    const op = rule.toLowerCase();
+    if (op === "on") user.enabled = true;
+    else if (op === "off") user.enabled = false;
+    else if (op === "skip-sanitize-payload" || op === "sanitize-payload") user.sanitize = op;
+    else if (op === "nopass") {
+      user.nopass = true;
+      user.passwords = [];
+    } else if (op === "resetpass") {
+      user.nopass = false;
+      user.passwords = [];
+    } else if (rule[0] === ">" || rule[0] === "#") {
+      const hash = rule[0] === ">" ? hashPassword(rule.slice(1)) : rule.slice(1);
+      if (!HASH_RE.test(hash)) throw new AclRuleError(ERRORS.badHash);
+      if (!user.passwords.includes(hash)) user.passwords.push(hash);
+      user.nopass = false;
+    } else if (rule[0] === "<" || rule[0] === "!") {
+      const hash = rule[0] === "<" ? hashPassword(rule.slice(1)) : rule.slice(1);
+      if (!HASH_RE.test(hash)) throw new AclRuleError(ERRORS.badHash);
+      const at = user.passwords.indexOf(hash);
+      if (at < 0) throw new AclRuleError(ERRORS.noSuchPassword);
+      user.passwords.splice(at, 1);
+      user.nopass = false;
+    } else if (op === "reset") {
+      for (const r of ["resetpass", "resetkeys", "resetchannels"]) this.apply(user, r);
+      if (this.config.getString("acl-pubsub-default") === "allchannels") this.apply(user, "allchannels");
+      this.apply(user, "off");
+      this.apply(user, "sanitize-payload");
+      this.apply(user, "-@all");
+    } else if (op === "clearselectors") {
+      // No selectors yet.
+    } else {
+      this.applySelectorRule(user, rule, op);
+    }
+    user.refresh();
+  }
+
+  private applySelectorRule(user: User, rule: string, op: string): void {
+    if (op === "allkeys" || rule === "~*") {
+      user.allKeys = true;
+      user.keys = [];
+    } else if (op === "resetkeys") {
+      user.allKeys = false;
+      user.keys = [];
+    } else if (op === "allchannels" || rule === "&*") {
+      user.allChannels = true;
+      user.channels = [];
+    } else if (op === "resetchannels") {
+      user.allChannels = false;
+      user.channels = [];
+    } else if (rule[0] === "~" || rule[0] === "%") {
+      if (user.allKeys) throw new AclRuleError(ERRORS.keysAfterAll);
+      let read = true, write = true, pattern = rule.slice(1);
+      if (rule[0] === "%") {
+        read = write = false;
+        let i = 1;
+        for (; i < rule.length && rule[i] !== "~"; i++) {
+          const c = rule[i].toUpperCase();
+          if (c === "R" && !read) read = true;
+          else if (c === "W" && !write) write = true;
+          else throw new AclRuleError(ERRORS.syntax);
+        }
+        if (i === rule.length || (!read && !write)) throw new AclRuleError(ERRORS.syntax);
+        pattern = rule.slice(i + 1);
+      }
+      if (read && write && pattern === "*") {
+        user.allKeys = true;
+        user.keys = [];
+        return;
+      }
+      const same = user.keys.find((k) => k.pattern === pattern);
+      if (same) {
+        same.read ||= read;
+        same.write ||= write;
+      } else {
+        user.keys.push({ pattern, read, write });
+      }
+    } else if (rule[0] === "&") {
+      if (user.allChannels) throw new AclRuleError(ERRORS.channelsAfterAll);
+      const pattern = rule.slice(1);
+      if (!user.channels.includes(pattern)) user.channels.push(pattern);
+    } else if (op === "allcommands" || op === "+@all") {
+      user.allCommands = true;
+      user.futureCommands = true;
+      user.allowed = new Set(this.table.all());
+      user.firstArgs.clear();
+    } else if (op === "nocommands" || op === "-@all") {
+      user.allCommands = false;
+      user.futureCommands = false;
+      user.allowed.clear();
+      user.firstArgs.clear();
+    } else if ((rule[0] === "+" || rule[0] === "-") && rule[1] === "@") {
+      const category = op.slice(2);
+      if (!ACL_CATEGORIES.includes(category)) throw new AclRuleError(ERRORS.unknown);
+      const allow = rule[0] === "+";
+      for (const command of this.table.all()) {
+        if (command.categories.includes(category)) this.changePerm(user, command, allow);
+      }
+    } else if (rule[0] === "+" || rule[0] === "-") {
+      this.applyCommandRule(user, rule);
+    } else {
+      throw new AclRuleError(ERRORS.syntax);
+    }
+  }
+
+  private applyCommandRule(user: User, rule: string): void {
+    const name = rule.slice(1);
+    const allow = rule[0] === "+";
+    const bar = name.lastIndexOf("|");
+    if (!allow || bar < 0) {
+      const command = this.lookup(name);
+      if (command === undefined) throw new AclRuleError(ERRORS.unknown);
+      this.changePerm(user, command, allow);
+      return;
+    }
+    const command = this.lookup(name.slice(0, bar));
+    if (command === undefined) throw new AclRuleError(ERRORS.unknown);
+    if (command.parent) throw new AclRuleError(ERRORS.subcommandFirstArg);
+    const sub = name.slice(bar + 1);
+    if (sub === "") throw new AclRuleError(ERRORS.syntax);
+    if (command.subcommands) {
+      const subcommand = command.subcommands.get(sub.toLowerCase());
+      if (subcommand === undefined) throw new AclRuleError(ERRORS.unknown);
+      this.changePerm(user, subcommand, true);
+    } else {
+      const args = user.firstArgs.get(command) ?? [];
+      if (!args.some((arg) => arg.toLowerCase() === sub.toLowerCase())) args.push(sub);
+      user.firstArgs.set(command, args);
+    }
+  }
+
+  /** A command or "container|sub" by name in any case (Redis's ACLLookupCommand). */
+  private lookup(name: string): Command | undefined {
+    const parts = name.toLowerCase().split("|");
+    if (parts.length > 2) return undefined;
+    const command = this.table.commands.get(parts[0]);
+    if (parts.length === 1) return command;
+    return command?.subcommands?.get(parts[1]);
+  }
+
+  /** Redis's ACLChangeSelectorPerm: the command's bit and its subcommands', dropping its first-arg rules. */
+  private changePerm(user: User, command: Command, allow: boolean): void {
+    user.firstArgs.delete(command);
+    if (allow) user.allowed.add(command);
+    else {
+      user.allowed.delete(command);
+      user.allCommands = false;
+    }
+    if (command.subcommands) {
+      for (const sub of command.subcommands.values()) this.changePerm(user, sub, allow);
+    }
+  }
+
+  /**
+   * Why the user may not run this call: Redis's NOPERM error for the command,
+   * a key or a channel, or undefined when allowed.
+   */
+  denial(user: User, command: Command, argv: readonly string[]): string | undefined {
+    if (!user.allCommands && !command.flags.has("no_auth") && !user.allowed.has(command)) {
+      const args = user.firstArgs.get(command);
+      const first = argv[1]?.toLowerCase();
+      if (args === undefined || first === undefined || !args.some((arg) => arg.toLowerCase() === first)) {
+        return nopermCommand(command);
+      }
+    }
+    if (!user.allKeys && (command.firstKey !== 0 || command.keyFinder)) {
+      const keys = this.table.keysOf(command, argv) ?? [];
+      const write = command.flags.has("write");
+      for (const key of keys) {
+        const ok = user.keys.some((k) => (write ? k.write : k.read) && globMatch(k.pattern, key));
+        if (!ok) return NOPERM_KEY;
+      }
+    }
+    if (!user.allChannels) {
+      const channels = channelsOf(command, argv);
+      if (channels !== undefined) {
+        const pattern = command.name === "psubscribe";
+        for (const channel of channels) {
+          const ok = user.channels.some((p) => pattern ? p === channel : globMatch(p, channel));
+          if (!ok) return NOPERM_CHANNEL;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** The command rules as Redis's ACLDescribeSelectorCommandRules recomputes them from the bits. */
+  describeCommands(user: User): string {
+    const rules: string[] = [];
+    const fake = this.newUser("");
+    const temp = user.clone();
+    const additive = !user.futureCommands;
+    this.apply(fake, additive ? "-@all" : "+@all");
+    rules.push(additive ? "-@all" : "+@all");
+    const applied = new Set<string>();
+    while (true) {
+      // Redis's best fit: the category with the fewest differences, then the most in common.
+      let best: string | undefined;
+      let minDiff = Infinity, maxSame = 0;
+      for (const category of ACL_CATEGORIES) {
+        if (applied.has(category)) continue;
+        let on = 0, off = 0;
+        for (const command of this.table.all()) {
+          if (!command.categories.includes(category)) continue;
+          if (temp.allowed.has(command)) on++;
+          else off++;
+        }
+        const diff = additive ? off : on;
+        const same = additive ? on : off;
+        if (same > diff && (diff < minDiff || (diff === minDiff && same > maxSame))) {
+          best = category;
+          minDiff = diff;
+          maxSame = same;
+        }
+      }
+      if (best === undefined) break;
+      const op = `${additive ? "+" : "-"}@${best}`;
+      this.apply(fake, op);
+      this.apply(temp, `${additive ? "-" : "+"}@${best}`);
+      rules.push(op);
+      applied.add(best);
+    }
+    const single = (command: Command) => {
+      const bit = user.allowed.has(command);
+      if (bit !== fake.allowed.has(command)) {
+        rules.push(`${bit ? "+" : "-"}${command.name}`);
+        this.changePerm(fake, command, bit);
+      }
+      for (const sub of command.subcommands?.values() ?? []) single(sub);
+      if (!bit) {
+        for (const arg of user.firstArgs.get(command) ?? []) rules.push(`+${command.name}|${arg}`);
+      }
+    };
+    for (const command of this.table.commands.values()) single(command);
+    return rules.join(" ");
+  }
+
+  /** The key patterns as ACL GETUSER prints them. */
+  describeKeys(user: User): string {
+    if (user.allKeys) return "~*";
+    return user.keys.map((k) => `${k.read && k.write ? "" : k.read ? "%R" : "%W"}~${k.pattern}`).join(" ");
+  }
+
+  /** The channel patterns as ACL GETUSER prints them. */
+  describeChannels(user: User): string {
+    if (user.allChannels) return "&*";
+    return user.channels.map((c) => `&${c}`).join(" ");
+  }
+
+  /** The flags as ACL GETUSER lists them, in Redis's order. */
+  flags(user: User): string[] {
+    const flags = [user.enabled ? "on" : "off"];
+    if (user.nopass) flags.push("nopass");
+    if (user.sanitize === "skip-sanitize-payload") flags.push("skip-sanitize-payload");
+    if (user.sanitize === "sanitize-payload") flags.push("sanitize-payload");
+    return flags;
+  }
+
+  /** The user as an ACL LIST line (Redis's ACLDescribeUser). */
+  describe(user: User): string {
+    const parts = [...this.flags(user), ...user.passwords.map((p) => `#${p}`)];
+    const keys = this.describeKeys(user);
+    if (keys !== "") parts.push(keys);
+    parts.push(user.allChannels ? "&*" : ["resetchannels", ...user.channels.map((c) => `&${c}`)].join(" "));
+    parts.push(this.describeCommands(user));
+    return `user ${user.name} ${parts.join(" ")}`;
+  }
+
+  /** User names in byte order. */
+  names(): string[] {
+    return [...this.users.keys()].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  }
+}
+
+/** The channels a pub/sub call touches, as Redis's channel specs (publish and subscribe kinds). */
+function channelsOf(command: Command, argv: readonly string[]): readonly string[] | undefined {
+  switch (command.name) {
+    case "publish":
+    case "spublish":
+      return [argv[1]];
+    case "subscribe":
+    case "ssubscribe":
+    case "psubscribe":
+      return argv.slice(1);
+    default:
+      return undefined;
+  }
+}
+
+/** ACL GENPASS: `bits` of randomness as hex, Redis's (bits + 3) / 4 characters. */
+export function generatePassword(bits: number): string {
+  const chars = Math.floor((bits + 3) / 4);
+  return randomBytes(Math.ceil(chars / 2)).toString("hex").slice(0, chars);
+}

@@ -1,0 +1,270 @@
+/**
+ * ACL users (lib/server/acl.ts, lib/commands/acl.ts): SETUSER, GETUSER, LIST,
+ * USERS, DELUSER, WHOAMI, CAT, GENPASS and their errors compared with
+ * redis-server; the NOPERM checks on commands, keys and channels over several
+ * connections; node-redis and ioredis logging in with a user name.
+ */
+import assert from "node:assert/strict";
+import { createClient } from "redis";
+import { Redis } from "ioredis";
+import { HAVE_REDIS, RawConnection, sameRepliesAsRedis, sameStepsAsRedis, withServer } from "./helpers.ts";
+
+const HASH_A = "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"; // sha256("a")
+
+Deno.test({
+  name: "ACL SETUSER, GETUSER, LIST, USERS, DELUSER, WHOAMI reply as redis-server",
+  ignore: !HAVE_REDIS,
+  fn: sameRepliesAsRedis({
+    "the default user": [
+      ["ACL", "LIST"],
+      ["ACL", "GETUSER", "default"],
+      ["ACL", "USERS"],
+      ["ACL", "WHOAMI"],
+      ["ACL", "GETUSER", "nosuch"],
+    ],
+    "passwords, flags, keys, channels": [
+      ["ACL", "SETUSER", "u1", "on", ">p1", `#${HASH_A}`, ">p1", "~a*", "%R~b*", "%W~c*", "&ch*"],
+      ["ACL", "GETUSER", "u1"],
+      ["ACL", "LIST"],
+      ["ACL", "SETUSER", "u1", "<p1", `!${HASH_A}`, "nopass", "resetkeys", "allkeys", "resetchannels"],
+      ["ACL", "GETUSER", "u1"],
+      ["ACL", "SETUSER", "u2", "~a", "~a", "%RW~b", "%R~*", "%W~c", "%R~c", "allchannels"],
+      ["ACL", "GETUSER", "u2"],
+      ["ACL", "SETUSER", "u3", "nopass", ">x", "on", "skip-sanitize-payload"],
+      ["ACL", "SETUSER", "u4", "on", ">a", "reset"],
+      ["ACL", "SETUSER", "u5"],
+      ["ACL", "LIST"],
+      ["ACL", "USERS"],
+      ["ACL", "DELUSER", "u1", "nosuch", "u2", "u3", "u4", "u5"],
+      ["ACL", "USERS"],
+    ],
+    "command rules": [
+      // Redis lists single-command differences in its command dict's (seeded) order: one per user here.
+      ["ACL", "SETUSER", "c1", "+get", "+@string", "-set"],
+      ["ACL", "GETUSER", "c1"],
+      ["ACL", "SETUSER", "c10", "+config|get"],
+      ["ACL", "SETUSER", "c2", "+@all", "-get", "+get", "-@string"],
+      ["ACL", "SETUSER", "c3", "-@all", "+acl", "-acl|setuser"],
+      ["ACL", "SETUSER", "c4", "+acl|setuser", "+acl"],
+      ["ACL", "SETUSER", "c5", "+acl|setuser", "-acl"],
+      ["ACL", "SETUSER", "c6", "+@all", "-acl", "+acl|whoami"],
+      ["ACL", "SETUSER", "c7", "+select|0", "+SELECT|Ab", "+select|aB"],
+      ["ACL", "SETUSER", "c8", "allcommands", "-@hash"],
+      ["ACL", "SETUSER", "c9", "nocommands", "+@hash"],
+      ["ACL", "LIST"],
+      ["ACL", "DELUSER", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9", "c10"],
+    ],
+    "errors": [
+      ["ACL", "SETUSER", "x", "bogus"],
+      ["ACL", "SETUSER", "x", "+nosuch"],
+      ["ACL", "SETUSER", "x", "+@nosuch"],
+      ["ACL", "SETUSER", "x", "-get|x"],
+      ["ACL", "SETUSER", "x", "+config|get|x"],
+      ["ACL", "SETUSER", "x", "+config|nosuch"],
+      ["ACL", "SETUSER", "x", "+get|"],
+      ["ACL", "SETUSER", "x", "#abc"],
+      ["ACL", "SETUSER", "x", "!abc"],
+      ["ACL", "SETUSER", "x", `!${HASH_A}`],
+      ["ACL", "SETUSER", "x", "<nopw"],
+      ["ACL", "SETUSER", "x", "%X~a"],
+      ["ACL", "SETUSER", "x", "%~a"],
+      ["ACL", "SETUSER", "x", "%R~"],
+      ["ACL", "SETUSER", "x", "allkeys", "~foo"],
+      ["ACL", "SETUSER", "x", "&y", "allchannels", "&z"],
+      ["ACL", "SETUSER", "a b"],
+      ["ACL", "USERS"],
+      ["ACL", "SETUSER", "x", "on", "+get", "bogus"],
+      ["ACL", "GETUSER", "x"],
+      ["ACL", "DELUSER", "default"],
+      ["ACL", "DELUSER", "x", "default"],
+      ["ACL", "SETUSER"],
+      ["ACL", "GETUSER"],
+      ["ACL", "NOSUCH"],
+    ],
+    "CAT, GENPASS errors, HELP": [
+      ["ACL", "CAT"],
+      ["ACL", "CAT", "nosuch"],
+      ["ACL", "GENPASS", "0"],
+      ["ACL", "GENPASS", "4097"],
+      ["ACL", "GENPASS", "x"],
+      ["ACL", "HELP"],
+    ],
+    "RESP3 GETUSER": [
+      ["HELLO", "3"],
+      ["ACL", "SETUSER", "r3", "on", "nopass", "~k", "+get"],
+      ["ACL", "GETUSER", "r3"],
+      ["ACL", "DELUSER", "r3"],
+    ],
+  }),
+});
+
+Deno.test("ACL CAT and GENPASS: contents", async () => {
+  await withServer(async ({ port }) => {
+    const conn = await RawConnection.open(port);
+    try {
+      const strings = await conn.command("ACL", "CAT", "string") as string[];
+      assert.ok(strings.includes("get") && strings.includes("set") && !strings.includes("hset"));
+      const admin = await conn.command("ACL", "CAT", "admin") as string[];
+      assert.ok(admin.includes("config|set") && admin.includes("acl|setuser"));
+      assert.match(await conn.command("ACL", "GENPASS") as string, /^[0-9a-f]{64}$/);
+      assert.match(await conn.command("ACL", "GENPASS", "5") as string, /^[0-9a-f]{2}$/);
+      assert.match(await conn.command("ACL", "GENPASS", "4096") as string, /^[0-9a-f]{1024}$/);
+    } finally {
+      conn.close();
+    }
+  });
+});
+
+Deno.test({
+  name: "NOPERM for commands, keys and channels, as redis-server",
+  ignore: !HAVE_REDIS,
+  fn: sameStepsAsRedis(3, {
+    "a restricted user": [
+      [0, ["ACL", "SETUSER", "lim", "on", ">pw", "+get", "+set", "+subscribe", "+publish", "~k*", "&c*"]],
+      [0, ["ACL", "SETUSER", "lim", "+config|get", "+acl|whoami", "+select|0", "+multi", "+exec"]],
+      [1, ["AUTH", "lim", "wrong"]],
+      [1, ["AUTH", "nosuch", "pw"]],
+      [1, ["AUTH", "lim", "pw"]],
+      [1, ["ACL", "WHOAMI"]],
+      [1, ["SET", "k1", "v"]],
+      [1, ["GET", "k1"]],
+      [1, ["GET", "x"]],
+      [1, ["SET", "x", "v"]],
+      [1, ["DEL", "k1"]],
+      [1, ["MGET", "k1"]],
+      [1, ["CONFIG", "GET", "maxmemory"]],
+      [1, ["CONFIG", "SET", "maxmemory", "0"]],
+      [1, ["ACL", "USERS"]],
+      [1, ["SELECT", "0"]],
+      [1, ["SELECT", "1"]],
+      [1, ["PING"]],
+      [1, ["PUBLISH", "x", "m"]],
+      [1, ["PUBLISH", "cc", "m"]],
+      [1, ["MULTI"]],
+      [1, ["GET", "k1"]],
+      [1, ["DEL", "k1"]],
+      [1, ["EXEC"]],
+      [1, ["SUBSCRIBE", "x"]],
+      [1, ["SUBSCRIBE", "c1"]],
+      [2, ["SUBSCRIBE", "c1"]],
+      [0, ["PUBLISH", "c1", "hello"]],
+      [1, [], 1],
+      [2, [], 1],
+    ],
+    "read and write key permissions": [
+      [0, ["ACL", "SETUSER", "rw", "on", ">pw", "+@all", "%R~r*", "%W~w*"]],
+      [1, ["AUTH", "rw", "pw"]],
+      [1, ["GET", "r1"]],
+      [1, ["SET", "r1", "v"]],
+      [1, ["SET", "w1", "v"]],
+      [1, ["GET", "w1"]],
+      [1, ["GET", "other"]],
+    ],
+    "pattern subscriptions and channel changes": [
+      [0, ["ACL", "SETUSER", "ps", "on", "nopass", "+@all", "allkeys", "&news.*", "&a"]],
+      [1, ["AUTH", "ps", "x"]],
+      [1, ["PSUBSCRIBE", "news.*"]],
+      [1, ["PSUBSCRIBE", "news.x*"]],
+      [1, ["PSUBSCRIBE", "a"]],
+      [2, ["AUTH", "ps", "x"]],
+      [2, ["PUBLISH", "news.1", "m"]],
+      [2, ["PUBLISH", "a", "m"]],
+      [2, ["PUBLISH", "b", "m"]],
+      [1, [], 1],
+    ],
+    "a disabled user and a deleted one": [
+      [0, ["ACL", "SETUSER", "d1", "on", ">pw", "+@all", "allkeys"]],
+      [1, ["AUTH", "d1", "pw"]],
+      [0, ["ACL", "SETUSER", "d1", "off"]],
+      [1, ["ACL", "WHOAMI"]],
+      [2, ["AUTH", "d1", "pw"]],
+      [0, ["ACL", "DELUSER", "d1"]],
+      [2, ["AUTH", "d1", "pw"]],
+    ],
+  }),
+});
+
+Deno.test("ACL DELUSER closes the user's connections; requirepass sets the default user's password", async () => {
+  await withServer(async ({ port }) => {
+    const admin = await RawConnection.open(port);
+    const user = await RawConnection.open(port);
+    try {
+      assert.equal(await admin.command("ACL", "SETUSER", "gone", "on", ">pw", "+@all"), "OK");
+      assert.equal(await user.command("AUTH", "gone", "pw"), "OK");
+      assert.equal(await admin.command("ACL", "DELUSER", "gone"), 1);
+      assert.equal(await user.readToEnd(), "");
+      assert.equal(await admin.command("CONFIG", "SET", "requirepass", "s3cret"), "OK");
+      const list = await admin.command("ACL", "LIST") as string[];
+      assert.match(list[0], /^user default on #[0-9a-f]{64} ~\* &\* \+@all$/);
+      assert.equal(await admin.command("AUTH", "default", "s3cret"), "OK");
+      assert.equal(await admin.command("CONFIG", "SET", "requirepass", ""), "OK");
+      assert.deepEqual(await admin.command("ACL", "LIST"), ["user default on nopass ~* &* +@all"]);
+    } finally {
+      admin.close();
+      user.close();
+    }
+  });
+});
+
+Deno.test("node-redis and ioredis log in with a user name and password", async () => {
+  await withServer(async ({ port }) => {
+    const admin = await RawConnection.open(port);
+    try {
+      await admin.command("ACL", "SETUSER", "app", "on", ">apppw", "~app:*", "+@all", "-flushall");
+    } finally {
+      admin.close();
+    }
+    const client = createClient({ socket: { host: "127.0.0.1", port }, username: "app", password: "apppw" });
+    const errors: unknown[] = [];
+    client.on("error", (error) => errors.push(error));
+    await client.connect();
+    try {
+      assert.equal(await client.set("app:k", "v"), "OK");
+      assert.equal(await client.get("app:k"), "v");
+      await assert.rejects(
+        client.get("other"),
+        /NOPERM this user has no permissions to access one of the keys/,
+      );
+      await assert.rejects(
+        client.flushAll(),
+        /NOPERM this user has no permissions to run the 'flushall' command/,
+      );
+      assert.equal(await client.sendCommand(["ACL", "WHOAMI"]), "app");
+    } finally {
+      await client.quit();
+    }
+    assert.deepEqual(errors, []);
+
+    const redis = new Redis({
+      host: "127.0.0.1",
+      port,
+      username: "app",
+      password: "apppw",
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+    });
+    await redis.connect();
+    try {
+      assert.equal(await redis.get("app:k"), "v");
+      await assert.rejects(redis.get("other"), /NOPERM/);
+      assert.equal(await redis.call("ACL", "WHOAMI"), "app");
+    } finally {
+      redis.disconnect();
+    }
+
+    const wrong = new Redis({
+      host: "127.0.0.1",
+      port,
+      username: "app",
+      password: "nope",
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    const wrongErrors: string[] = [];
+    wrong.on("error", (error: Error) => wrongErrors.push(error.message));
+    await assert.rejects(wrong.connect());
+    wrong.disconnect();
+    assert.ok(wrongErrors.some((message) => message.startsWith("WRONGPASS")), String(wrongErrors));
+  });
+});
