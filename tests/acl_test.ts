@@ -7,7 +7,15 @@
 import assert from "node:assert/strict";
 import { createClient } from "redis";
 import { Redis } from "ioredis";
-import { HAVE_REDIS, RawConnection, sameRepliesAsRedis, sameStepsAsRedis, withServer } from "./helpers.ts";
+import {
+  HAVE_REDIS,
+  RawConnection,
+  type Reply,
+  sameAsRedis,
+  sameRepliesAsRedis,
+  sameStepsAsRedis,
+  withServer,
+} from "./helpers.ts";
 
 const HASH_A = "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"; // sha256("a")
 
@@ -95,6 +103,77 @@ Deno.test({
       ["ACL", "GETUSER", "r3"],
       ["ACL", "DELUSER", "r3"],
     ],
+  }),
+});
+
+Deno.test({
+  name: "ACL DRYRUN replies as redis-server",
+  ignore: !HAVE_REDIS,
+  fn: sameRepliesAsRedis({
+    "dryrun": [
+      ["ACL", "SETUSER", "dry", "+get", "+publish", "~k*", "&c*"],
+      ["ACL", "DRYRUN", "dry", "get", "k1"],
+      ["ACL", "DRYRUN", "dry", "GET", "x"],
+      ["ACL", "DRYRUN", "dry", "del", "x"],
+      ["ACL", "DRYRUN", "dry", "config", "set", "a", "b"],
+      ["ACL", "DRYRUN", "dry", "publish", "x", "m"],
+      ["ACL", "DRYRUN", "dry", "publish", "c1", "m"],
+      ["ACL", "DRYRUN", "nosuch", "get", "x"],
+      ["ACL", "DRYRUN", "dry", "nosuchcmd"],
+      ["ACL", "DRYRUN", "dry", "get"],
+      ["ACL", "DRYRUN", "dry", "config", "nosuch"],
+      ["ACL", "DRYRUN", "dry", "config"],
+      ["ACL", "DRYRUN", "default", "flushall"],
+      ["ACL", "DRYRUN", "dry"],
+      ["ACL", "DELUSER", "dry"],
+    ],
+  }),
+});
+
+Deno.test({
+  name: "ACL LOG records denials and failed logins as redis-server",
+  ignore: !HAVE_REDIS,
+  fn: sameAsRedis(async (port) => {
+    const admin = await RawConnection.open(port);
+    const user = await RawConnection.open(port);
+    const seen: Reply[] = [];
+    /** The log without its times and connection details (age-seconds, client-info's id, addr, ages...). */
+    const logged = async (...args: string[]) => {
+      const entries = await admin.command("ACL", "LOG", ...args);
+      if (!Array.isArray(entries)) return entries;
+      return entries.map((entry) => {
+        const fields = [...entry as Reply[]];
+        fields[11] = typeof fields[11];
+        fields[13] = String(fields[13]).match(/ cmd=\S+ user=\S+/)?.[0] ?? "";
+        return fields;
+      });
+    };
+    try {
+      await admin.command("ACL", "LOG", "RESET");
+      await admin.command("ACL", "SETUSER", "lim", "on", ">pw", "+get", "+publish", "+multi", "~k*", "&c*");
+      seen.push(await user.command("AUTH", "lim", "bad"));
+      seen.push(await user.command("AUTH", "nosuch", "pw"));
+      seen.push(await user.command("AUTH", "lim", "pw"));
+      seen.push(await user.command("DEL", "x"));
+      seen.push(await user.command("DEL", "x"));
+      seen.push(await user.command("GET", "x"));
+      seen.push(await user.command("PUBLISH", "x", "m"));
+      seen.push(await user.command("MULTI"));
+      seen.push(await user.command("DEL", "k"));
+      seen.push(await logged());
+      seen.push(await logged("2"));
+      seen.push(await logged("0"));
+      seen.push(await logged("-1"));
+      seen.push(await logged("x"));
+      seen.push(await logged("1", "2"));
+      seen.push(await admin.command("ACL", "LOG", "RESET"));
+      seen.push(await logged());
+      await admin.command("ACL", "DELUSER", "lim");
+    } finally {
+      admin.close();
+      user.close();
+    }
+    return seen;
   }),
 });
 

@@ -1,6 +1,6 @@
 /**
- * ACL: SETUSER, GETUSER, DELUSER, USERS, LIST, WHOAMI, CAT, GENPASS and HELP
- * as Redis 7.0.15, over the users of lib/server/acl.ts.
+ * ACL: SETUSER, GETUSER, DELUSER, USERS, LIST, WHOAMI, CAT, GENPASS, LOG,
+ * DRYRUN and HELP as Redis 7.0.15, over the users of lib/server/acl.ts.
  *
  * @module
  */
@@ -126,6 +126,77 @@ function genpass(client: Client, argv: string[]): void {
   client.writer.bulk(generatePassword(bits));
 }
 
+/** ACL LOG [count | RESET]: the newest `count` (default 10) entries, as Redis 7.0's seven-field maps. */
+function log(client: Client, argv: string[]): void {
+  const w = client.writer;
+  const entries = client.server.auth.acl.log;
+  if (argv.length > 3) {
+    w.error(
+      `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try ACL HELP.`,
+    );
+    return;
+  }
+  let count = 10;
+  if (argv.length === 3) {
+    if (argv[2].toLowerCase() === "reset") {
+      entries.length = 0;
+      w.ok();
+      return;
+    }
+    if (!/^-?(0|[1-9][0-9]*)$/.test(argv[2]) || !Number.isSafeInteger(Number(argv[2]))) {
+      w.error("ERR value is not an integer or out of range");
+      return;
+    }
+    count = Math.max(0, Number(argv[2]));
+  }
+  count = Math.min(count, entries.length);
+  const now = Date.now();
+  w.array(count);
+  for (const entry of entries.slice(0, count)) {
+    w.map(7);
+    w.bulk("count");
+    w.integer(entry.count);
+    w.bulk("reason");
+    w.bulk(entry.reason);
+    w.bulk("context");
+    w.bulk(entry.context);
+    w.bulk("object");
+    w.bulk(entry.object);
+    w.bulk("username");
+    w.bulk(entry.username);
+    w.bulk("age-seconds");
+    w.double((now - entry.time) / 1000);
+    w.bulk("client-info");
+    w.bulk(entry.clientInfo);
+  }
+}
+
+/** ACL DRYRUN username command [arg ...]: OK, or why the user may not run it. */
+function dryrun(client: Client, argv: string[]): void {
+  const w = client.writer;
+  const server = client.server;
+  const user = server.auth.acl.users.get(argv[2]);
+  if (user === undefined) {
+    w.error(`ERR User '${argv[2]}' not found`);
+    return;
+  }
+  const call = argv.slice(3);
+  const command = server.table.lookupFull(call);
+  if (command === undefined || (command.subcommands !== undefined && call.length >= 2)) {
+    w.error(`ERR Command '${call[0]}' not found`);
+    return;
+  }
+  if ((command.arity > 0 && call.length !== command.arity) || call.length < -command.arity) {
+    w.error(`ERR wrong number of arguments for '${command.name}' command`);
+    return;
+  }
+  const denied = server.auth.acl.denial(user, command, call);
+  if (denied === undefined) w.ok();
+  else if (denied.reason === "command") {
+    w.bulk(`This user has no permissions to run the '${command.name}' command`);
+  } else w.bulk(`This user has no permissions to access the '${denied.object}' ${denied.reason}`);
+}
+
 function aclHelp(client: Client): void {
   helpReply(client.writer, "ACL", [
     "CAT [<category>]",
@@ -192,6 +263,16 @@ export const aclCommands: CommandDefinition[] = [
       },
       {
         ...SERVER,
+        name: "dryrun",
+        arity: -4,
+        flags: ADMIN,
+        since: "7.0.0",
+        summary: "Returns whether the user can execute the given command without executing the command.",
+        complexity: "O(1).",
+        handler: dryrun,
+      },
+      {
+        ...SERVER,
         name: "genpass",
         arity: -2,
         flags: PLAIN,
@@ -229,6 +310,16 @@ export const aclCommands: CommandDefinition[] = [
         summary: "List the current ACL rules in ACL config file format",
         complexity: "O(N). Where N is the number of configured users.",
         handler: list,
+      },
+      {
+        ...SERVER,
+        name: "log",
+        arity: -2,
+        flags: ADMIN,
+        since: "6.0.0",
+        summary: "List latest events denied because of ACLs in place",
+        complexity: "O(N) with N being the number of entries shown.",
+        handler: log,
       },
       {
         ...SERVER,

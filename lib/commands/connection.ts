@@ -73,8 +73,18 @@ function setClientName(client: Client, name: string): boolean {
  * Authenticates the connection as `username` (Redis's ACLAuthenticateUser),
  * or leaves it as it was and returns false.
  */
-function authenticate(client: Client, username: string, password: string): boolean {
-  if (!client.server.auth.check(username, password)) return false;
+function authenticate(client: Client, username: string, password: string, name: string): boolean {
+  if (!client.server.auth.check(username, password)) {
+    client.server.auth.acl.addLog({
+      reason: "auth",
+      context: client.transaction.queued !== undefined ? "multi" : "toplevel",
+      // As Redis: the name the client sent (AUTH or HELLO, as spelt).
+      object: name,
+      username,
+      clientInfo: describeClient(client),
+    });
+    return false;
+  }
   client.user = username;
   client.authenticated = true;
   return true;
@@ -92,7 +102,7 @@ function auth(client: Client, argv: string[]): void {
     return;
   }
   const [username, password] = argv.length === 2 ? [DEFAULT_USER, argv[1]] : [argv[1], argv[2]];
-  if (authenticate(client, username, password)) w.ok();
+  if (authenticate(client, username, password, argv[0])) w.ok();
   else w.error(WRONGPASS);
 }
 
@@ -126,7 +136,7 @@ function hello(client: Client, argv: string[]): void {
       return;
     }
   }
-  if (credentials && !authenticate(client, ...credentials)) {
+  if (credentials && !authenticate(client, ...credentials, argv[0])) {
     w.error(WRONGPASS);
     return;
   }

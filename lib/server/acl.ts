@@ -5,7 +5,7 @@
  * rule text ACL LIST and GETUSER print, which is recomputed from the bits as
  * Redis does (ACLDescribeSelectorCommandRules).
  *
- * Not yet: selectors `(...)`, ACL LOG, DRYRUN, SAVE/LOAD and the aclfile.
+ * Not yet: selectors `(...)`, ACL SAVE/LOAD and the aclfile, `user` directives.
  * Key permissions follow the command's flags (a write command needs %W, any
  * other %R), not Redis's per-key specs.
  *
@@ -66,6 +66,29 @@ export const NOPERM_CHANNEL =
 export function nopermCommand(command: Command): string {
   return `NOPERM this user has no permissions to run the '${command.name}' command`;
 }
+
+/** Why a call is refused: the NOPERM error, and the ACL LOG reason and object. */
+export interface Denial {
+  error: string;
+  reason: "command" | "key" | "channel";
+  /** The command's full name, the key or the channel. */
+  object: string;
+}
+
+/** One ACL LOG entry (Redis 7.0's ACLLogEntry). */
+export interface AclLogEntry {
+  count: number;
+  reason: "command" | "key" | "channel" | "auth";
+  context: "toplevel" | "multi" | "lua";
+  object: string;
+  username: string;
+  /** When it last happened, in ms. */
+  time: number;
+  clientInfo: string;
+}
+
+/** Entries this close in time, with the same reason, context, object and user, are counted as one. */
+const LOG_GROUPING_MS = 60000;
 
 /** A rule that SETUSER refuses, with Redis's message. */
 export class AclRuleError extends Error {}
@@ -344,12 +367,12 @@ export class Acl {
    * Why the user may not run this call: Redis's NOPERM error for the command,
    * a key or a channel, or undefined when allowed.
    */
-  denial(user: User, command: Command, argv: readonly string[]): string | undefined {
+  denial(user: User, command: Command, argv: readonly string[]): Denial | undefined {
     if (!user.allCommands && !command.flags.has("no_auth") && !user.allowed.has(command)) {
       const args = user.firstArgs.get(command);
       const first = argv[1]?.toLowerCase();
       if (args === undefined || first === undefined || !args.some((arg) => arg.toLowerCase() === first)) {
-        return nopermCommand(command);
+        return { error: nopermCommand(command), reason: "command", object: command.name };
       }
     }
     if (!user.allKeys && (command.firstKey !== 0 || command.keyFinder)) {
@@ -357,7 +380,7 @@ export class Acl {
       const write = command.flags.has("write");
       for (const key of keys) {
         const ok = user.keys.some((k) => (write ? k.write : k.read) && globMatch(k.pattern, key));
-        if (!ok) return NOPERM_KEY;
+        if (!ok) return { error: NOPERM_KEY, reason: "key", object: key };
       }
     }
     if (!user.allChannels) {
@@ -366,7 +389,7 @@ export class Acl {
         const pattern = command.name === "psubscribe";
         for (const channel of channels) {
           const ok = user.channels.some((p) => pattern ? p === channel : globMatch(p, channel));
-          if (!ok) return NOPERM_CHANNEL;
+          if (!ok) return { error: NOPERM_CHANNEL, reason: "channel", object: channel };
         }
       }
     }
@@ -453,6 +476,36 @@ export class Acl {
     parts.push(user.allChannels ? "&*" : ["resetchannels", ...user.channels.map((c) => `&${c}`)].join(" "));
     parts.push(this.describeCommands(user));
     return `user ${user.name} ${parts.join(" ")}`;
+  }
+
+  /** ACL LOG's entries, newest first. */
+  readonly log: AclLogEntry[] = [];
+
+  /**
+   * Records a denial or a failed authentication as Redis's addACLLogEntry: an
+   * entry like one among the ten newest counts again and moves to the head;
+   * the log keeps acllog-max-len entries.
+   */
+  addLog(entry: Omit<AclLogEntry, "count" | "time">): void {
+    const now = Date.now();
+    const scan = Math.min(this.log.length, 10);
+    for (let i = 0; i < scan; i++) {
+      const old = this.log[i];
+      if (
+        old.reason === entry.reason && old.context === entry.context && old.object === entry.object &&
+        old.username === entry.username && now - old.time < LOG_GROUPING_MS
+      ) {
+        old.count++;
+        old.time = now;
+        old.clientInfo = entry.clientInfo;
+        this.log.splice(i, 1);
+        this.log.unshift(old);
+        return;
+      }
+    }
+    this.log.unshift({ ...entry, count: 1, time: now });
+    const max = Math.max(0, this.config.getNumber("acllog-max-len"));
+    if (this.log.length > max) this.log.length = max;
   }
 
   /** User names in byte order. */

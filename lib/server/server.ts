@@ -23,6 +23,7 @@ import { allowedWhileSubscribed, PubSub } from "./pubsub.ts";
 import { arityError, unknownCommandError, unknownSubcommandError } from "../commands/errors.ts";
 import { queueInMulti, rejectCommand } from "../commands/transactions.ts";
 import { DEBUG_NOT_ALLOWED } from "../commands/debug.ts";
+import { describeClient } from "../commands/connection.ts";
 import type { Command } from "../commands/table.ts";
 import { Monitors } from "./monitor.ts";
 import { ClientPause } from "./pause.ts";
@@ -460,7 +461,14 @@ export class RedixServer {
     if (user !== undefined && !user.unrestricted) {
       const denied = this.auth.acl.denial(user, command, argv);
       if (denied !== undefined) {
-        rejectCommand(client, argv, command, denied);
+        this.auth.acl.addLog({
+          reason: denied.reason,
+          context: client.transaction.queued !== undefined ? "multi" : "toplevel",
+          object: denied.object,
+          username: client.user,
+          clientInfo: describeClient(client),
+        });
+        rejectCommand(client, argv, command, denied.error);
         return;
       }
     }
