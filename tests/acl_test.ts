@@ -5,6 +5,7 @@
  * connections; node-redis and ioredis logging in with a user name.
  */
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { createClient } from "redis";
 import { Redis } from "ioredis";
 import {
@@ -17,6 +18,7 @@ import {
   withServer,
 } from "./helpers.ts";
 
+const hashOf = (password: string) => createHash("sha256").update(password).digest("hex");
 const HASH_A = "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"; // sha256("a")
 
 Deno.test({
@@ -251,6 +253,18 @@ Deno.test({
       [2, ["PUBLISH", "b", "m"]],
       [1, [], 1],
     ],
+    "permissions changed between MULTI and EXEC": [
+      [0, ["ACL", "SETUSER", "mx", "on", ">pw", "+@all", "~*"]],
+      [1, ["AUTH", "mx", "pw"]],
+      [1, ["MULTI"]],
+      [1, ["GET", "k"]],
+      [1, ["SET", "k", "v"]],
+      [1, ["PUBLISH", "c", "m"]],
+      [1, ["PING"]],
+      [0, ["ACL", "SETUSER", "mx", "-set", "resetkeys", "~x", "resetchannels"]],
+      [1, ["EXEC"]],
+      [0, ["GET", "k"]],
+    ],
     "a disabled user and a deleted one": [
       [0, ["ACL", "SETUSER", "d1", "on", ">pw", "+@all", "allkeys"]],
       [1, ["AUTH", "d1", "pw"]],
@@ -346,4 +360,102 @@ Deno.test("node-redis and ioredis log in with a user name and password", async (
     wrong.disconnect();
     assert.ok(wrongErrors.some((message) => message.startsWith("WRONGPASS")), String(wrongErrors));
   });
+});
+
+const HASH_X = "2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881"; // sha256("x")
+const HASH_Y = "a1fce4363854ff888cff4b8e7875d600c2682390412a8cf79b37d0b11148b0fa"; // sha256("y")
+
+Deno.test({
+  name: "ACL SAVE and LOAD without an aclfile reply as redis-server",
+  ignore: !HAVE_REDIS,
+  fn: sameRepliesAsRedis({ "no aclfile": [["ACL", "SAVE"], ["ACL", "LOAD"]] }),
+});
+
+Deno.test("aclfile: loaded at start, ACL SAVE writes it, ACL LOAD is all or nothing (texts from redis-server)", async () => {
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/users.acl`;
+  await Deno.writeTextFile(file, "user default on nopass ~* &* +@all\nuser a on >x ~k* +get\n\n");
+  try {
+    await withServer(async ({ port }) => {
+      const admin = await RawConnection.open(port);
+      const asA = await RawConnection.open(port);
+      try {
+        assert.deepEqual(await admin.command("ACL", "LIST"), [
+          `user a on #${HASH_X} ~k* resetchannels -@all +get`,
+          "user default on nopass ~* &* +@all",
+        ]);
+        assert.equal(await asA.command("AUTH", "a", "x"), "OK");
+        assert.equal(await admin.command("ACL", "SETUSER", "b", "on", "nopass"), "OK");
+        assert.equal(await admin.command("ACL", "SAVE"), "OK");
+        assert.equal(
+          await Deno.readTextFile(file),
+          `user a on #${HASH_X} ~k* resetchannels -@all +get\nuser b on nopass resetchannels -@all\n` +
+            "user default on nopass ~* &* +@all\n",
+        );
+        await Deno.writeTextFile(
+          file,
+          'user a on >x bogus +nosuch\nfoo bar\nuser\nuser "a b"\nuser c\nuser c\nuser d "unbalanced\n',
+        );
+        assert.deepEqual(await admin.command("ACL", "LOAD"), {
+          error:
+            `ERR ${file}:1: Syntax error. ${file}:1: Error in applying operation '+nosuch': Unknown command ` +
+            `or category name in ACL. ${file}:2 should start with user keyword followed by the username. ${file}:3 ` +
+            `should start with user keyword followed by the username. ${file}:4: Syntax error. WARNING: Duplicate ` +
+            `user 'c' found on line 6. ${file}:7: Syntax error. WARNING: ACL errors detected, no change to the ` +
+            "previously active ACL rules was performed",
+        });
+        assert.equal((await admin.command("ACL", "USERS") as string[]).length, 3);
+        await Deno.writeTextFile(file, "user a on >y\n");
+        assert.equal(await admin.command("ACL", "LOAD"), "OK");
+        assert.deepEqual(await admin.command("ACL", "LIST"), [
+          `user a on #${HASH_Y} resetchannels -@all`,
+          "user default on nopass ~* &* +@all",
+        ]);
+        // Users are replaced: connections of any but the default user are closed.
+        assert.equal(await asA.readToEnd(), "");
+        assert.equal(await admin.command("PING"), "PONG");
+      } finally {
+        admin.close();
+        asA.close();
+      }
+    }, { config: { aclfile: file } });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("user directives in the configuration file", async () => {
+  const dir = await Deno.makeTempDir();
+  const conf = `${dir}/redis.conf`;
+  await Deno.writeTextFile(
+    conf,
+    "user app on >pw ~app:* +@all -flushall\nuser default on >adminpw ~* &* +@all\n",
+  );
+  try {
+    await withServer(async ({ port }) => {
+      const conn = await RawConnection.open(port);
+      try {
+        assert.deepEqual(await conn.command("PING"), { error: "NOAUTH Authentication required." });
+        assert.equal(await conn.command("AUTH", "app", "pw"), "OK");
+        assert.deepEqual(await conn.command("FLUSHALL"), {
+          error: "NOPERM this user has no permissions to run the 'flushall' command",
+        });
+        assert.equal(await conn.command("AUTH", "adminpw"), "OK");
+        assert.deepEqual(await conn.command("ACL", "LIST"), [
+          `user app on #${hashOf("pw")} ~app:* resetchannels +@all -flushall`,
+          // As redis-server: "user default" starts from reset, which sets sanitize-payload.
+          `user default on sanitize-payload #${hashOf("adminpw")} ~* &* +@all`,
+        ]);
+      } finally {
+        conn.close();
+      }
+    }, { configFile: conf });
+    await Deno.writeTextFile(conf, "user app on +nosuch\n");
+    await assert.rejects(
+      withServer(() => Promise.resolve(), { configFile: conf }),
+      /Error loading ACL rule '\+nosuch' for the user named 'app': Unknown command or category name in ACL/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -197,6 +197,51 @@ function dryrun(client: Client, argv: string[]): void {
   } else w.bulk(`This user has no permissions to access the '${denied.object}' ${denied.reason}`);
 }
 
+const NO_ACL_FILE =
+  "ERR This Redis instance is not configured to use an ACL file. You may want to specify users " +
+  "via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis configuration file set) " +
+  "in order to store users in the Redis configuration.";
+
+function load(client: Client): void {
+  const server = client.server;
+  const path = server.config.getString("aclfile");
+  if (path === "") {
+    client.writer.error(NO_ACL_FILE);
+    return;
+  }
+  const errors = server.auth.acl.loadFile(path);
+  if (errors !== undefined) {
+    client.writer.error(`ERR ${errors}`);
+    return;
+  }
+  // As Redis, which frees every user but the default one: their connections go.
+  for (const other of [...server.clients.values()]) {
+    if (other.user === "default") continue;
+    if (other === client) {
+      client.closeAfterReply = true;
+    } else {
+      other.close();
+      server.unregister(other);
+    }
+  }
+  client.writer.ok();
+}
+
+function save(client: Client): void {
+  const server = client.server;
+  const path = server.config.getString("aclfile");
+  if (path === "") {
+    client.writer.error(NO_ACL_FILE);
+    return;
+  }
+  if (server.auth.acl.saveFile(path)) client.writer.ok();
+  else {
+    client.writer.error(
+      "ERR There was an error trying to save the ACLs. Please check the server logs for more information",
+    );
+  }
+}
+
 function aclHelp(client: Client): void {
   helpReply(client.writer, "ACL", [
     "CAT [<category>]",
@@ -313,6 +358,16 @@ export const aclCommands: CommandDefinition[] = [
       },
       {
         ...SERVER,
+        name: "load",
+        arity: 2,
+        flags: ADMIN,
+        since: "6.0.0",
+        summary: "Reload the ACLs from the configured ACL file",
+        complexity: "O(N). Where N is the number of configured users.",
+        handler: load,
+      },
+      {
+        ...SERVER,
         name: "log",
         arity: -2,
         flags: ADMIN,
@@ -320,6 +375,16 @@ export const aclCommands: CommandDefinition[] = [
         summary: "List latest events denied because of ACLs in place",
         complexity: "O(N) with N being the number of entries shown.",
         handler: log,
+      },
+      {
+        ...SERVER,
+        name: "save",
+        arity: 2,
+        flags: ADMIN,
+        since: "6.0.0",
+        summary: "Save the current ACL rules in the configured ACL file",
+        complexity: "O(N). Where N is the number of configured users.",
+        handler: save,
       },
       {
         ...SERVER,

@@ -7,6 +7,7 @@
  */
 import type { Client } from "../server/client.ts";
 import type { Command, CommandDefinition } from "./table.ts";
+import { describeClient } from "./connection.ts";
 
 /** Commands that act on the transaction itself and so run at once inside MULTI, as in Redis. */
 const NOT_QUEUED = new Set(["exec", "discard", "multi", "watch", "quit", "reset"]);
@@ -90,12 +91,47 @@ function exec(client: Client): void {
   state.executing = true;
   try {
     server.propagateAsOne(() => {
-      for (const { command, argv } of queued) server.call(client, command, argv);
+      for (const { command, argv } of queued) {
+        if (deniedAtExec(client, command, argv)) continue;
+        server.call(client, command, argv);
+      }
     });
   } finally {
     state.executing = false;
     discardTransaction(client);
   }
+}
+
+/** Why Redis 7.0's EXEC refuses a queued command whose ACL permission went since it was queued. */
+const EXEC_DENIAL_REASONS = {
+  command: "no permission to execute the command or subcommand",
+  key: "no permission to touch the specified keys",
+  channel: "no permission to access one of the channels used as arguments",
+};
+
+/**
+ * As Redis's execCommand, ACLs are checked again for each queued command, in
+ * case they changed after it was queued: a refused one gets NOPERM in its
+ * place (and an ACL LOG entry in the multi context).
+ */
+function deniedAtExec(client: Client, command: Command, argv: string[]): boolean {
+  const acl = client.server.auth.acl;
+  const user = acl.users.get(client.user);
+  if (user === undefined || user.unrestricted) return false;
+  const denied = acl.denial(user, command, argv);
+  if (denied === undefined) return false;
+  acl.addLog({
+    reason: denied.reason,
+    context: "multi",
+    object: denied.object,
+    username: client.user,
+    clientInfo: describeClient(client),
+  });
+  client.writer.error(
+    "NOPERM ACLs rules changed between the moment the transaction was accumulated and the EXEC call. " +
+      `This command is no longer allowed for the following reason: ${EXEC_DENIAL_REASONS[denied.reason]}`,
+  );
+  return true;
 }
 
 function discard(client: Client): void {

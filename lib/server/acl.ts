@@ -5,7 +5,7 @@
  * rule text ACL LIST and GETUSER print, which is recomputed from the bits as
  * Redis does (ACLDescribeSelectorCommandRules).
  *
- * Not yet: selectors `(...)`, ACL SAVE/LOAD and the aclfile, `user` directives.
+ * Not yet: selectors `(...)`.
  * Key permissions follow the command's flags (a write command needs %W, any
  * other %R), not Redis's per-key specs.
  *
@@ -16,6 +16,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Config } from "../config.ts";
 import type { Command, CommandTable } from "../commands/table.ts";
 import { globMatch } from "../util/glob.ts";
+import { splitArgs } from "../util/split_args.ts";
 
 /** Redis's ACL categories, in its order (ACLCommandCategories). */
 export const ACL_CATEGORIES: readonly string[] = [
@@ -153,6 +154,7 @@ export class Acl {
     for (const rule of ["+@all", "~*", "&*", "on", "nopass"]) this.apply(user, rule);
     this.users.set(user.name, user);
     this.updateDefaultPassword();
+    this.loadAtStartup();
     config.onChange("requirepass", () => {
       this.updateDefaultPassword();
       return undefined;
@@ -476,6 +478,135 @@ export class Acl {
     parts.push(user.allChannels ? "&*" : ["resetchannels", ...user.channels.map((c) => `&${c}`)].join(" "));
     parts.push(this.describeCommands(user));
     return `user ${user.name} ${parts.join(" ")}`;
+  }
+
+  /**
+   * Redis's ACLLoadUsersAtStartup: the `user` lines of the configuration, or
+   * else the aclfile; throws Redis's reason to abort the start.
+   */
+  loadAtStartup(): void {
+    const lines = this.config.directives.filter((d) => d.name === "user");
+    const file = this.config.getString("aclfile");
+    if (lines.length !== 0 && file !== "") {
+      throw new Error(
+        "Configuring Redis with users defined in redis.conf and at the same setting an ACL file path is invalid. " +
+          "This setup is very likely to lead to configuration errors and security holes, please define either an " +
+          "ACL file or declare users directly in your redis.conf, but not both.",
+      );
+    }
+    for (const { args: [name, ...rules] } of lines) {
+      if (/[ \0]/.test(name)) {
+        throw new Error(`Error loading ACLs, user '${name}' contains invalid characters`);
+      }
+      const user = this.users.get(name) ?? this.newUser(name);
+      if (name === "default") this.apply(user, "reset");
+      for (const rule of rules) {
+        try {
+          this.apply(user, rule);
+        } catch (error) {
+          if (!(error instanceof AclRuleError)) throw error;
+          throw new Error(`Error loading ACL rule '${rule}' for the user named '${name}': ${error.message}`);
+        }
+      }
+      this.users.set(name, user);
+    }
+    if (file !== "") {
+      const errors = this.loadFile(file);
+      if (errors !== undefined) throw new Error(`Aborting Redis startup because of ACL errors: ${errors}`);
+    }
+  }
+
+  /**
+   * ACL LOAD (Redis's ACLLoadFromFile): all the file's users or, on any
+   * error, none; the error text (without "ERR ") or undefined. The caller
+   * closes the connections of the other users, as Redis frees them all.
+   */
+  loadFile(path: string): string | undefined {
+    let text: string;
+    try {
+      const bytes = Deno.readFileSync(path);
+      text = "";
+      for (let i = 0; i < bytes.length; i += 8192) {
+        text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+      }
+    } catch (error) {
+      const reason = error instanceof Deno.errors.NotFound ? "No such file or directory" : String(error);
+      return `Error loading ACLs, opening file '${path}': ${reason}`;
+    }
+    const loaded = new Map<string, User>();
+    let errors = "";
+    const lines = text.split("\n");
+    for (let n = 0; n < lines.length; n++) {
+      const line = lines[n].replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+      if (line === "") continue;
+      const where = `${path}:${n + 1}`;
+      const argv = splitArgs(line);
+      if (argv === null) {
+        errors += `${where}: Syntax error. `;
+        continue;
+      }
+      if (argv.length === 0) continue;
+      if (argv[0] !== "user" || argv.length < 2) {
+        errors += `${where} should start with user keyword followed by the username. `;
+        continue;
+      }
+      const name = argv[1];
+      if (/[ \0]/.test(name)) {
+        errors += `${where}: Syntax error. `;
+        continue;
+      }
+      if (loaded.has(name)) {
+        errors += `WARNING: Duplicate user '${name}' found on line ${n + 1}. `;
+        continue;
+      }
+      const user = this.newUser(name);
+      let reported = false;
+      for (const rule of argv.slice(2)) {
+        try {
+          this.apply(user, rule);
+        } catch (error) {
+          if (!(error instanceof AclRuleError)) throw error;
+          if (error.message === ERRORS.unknown) {
+            errors += `${where}: Error in applying operation '${rule}': ${error.message}. `;
+          } else if (!reported) {
+            errors += `${where}: ${error.message}. `;
+            reported = true;
+          }
+        }
+      }
+      loaded.set(name, user);
+    }
+    if (errors !== "") {
+      return errors +
+        "WARNING: ACL errors detected, no change to the previously active ACL rules was performed";
+    }
+    if (!loaded.has("default")) {
+      const user = this.newUser("default");
+      for (const rule of ["+@all", "~*", "&*", "on", "nopass"]) this.apply(user, rule);
+      loaded.set("default", user);
+    }
+    this.users.clear();
+    for (const [name, user] of loaded) this.users.set(name, user);
+    return undefined;
+  }
+
+  /** ACL SAVE (Redis's ACLSaveToFile): every user as its ACL LIST line, written atomically; false on failure. */
+  saveFile(path: string): boolean {
+    const text = this.names().map((name) => `${this.describe(this.users.get(name)!)}\n`).join("");
+    const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+    const temp = `${path}.tmp-${Deno.pid}-${Date.now()}`;
+    try {
+      Deno.writeFileSync(temp, bytes);
+      Deno.renameSync(temp, path);
+      return true;
+    } catch {
+      try {
+        Deno.removeSync(temp);
+      } catch {
+        // Nothing was written.
+      }
+      return false;
+    }
   }
 
   /** ACL LOG's entries, newest first. */
