@@ -277,6 +277,35 @@ Deno.test({
   }),
 });
 
+Deno.test("ACL SETUSER closes the user's subscribers whose channels it revokes, as Redis 7.0", async () => {
+  await withServer(async ({ port }) => {
+    const admin = await RawConnection.open(port);
+    const sub = await RawConnection.open(port);
+    const psub = await RawConnection.open(port);
+    try {
+      assert.equal(await admin.command("ACL", "SETUSER", "sub", "on", ">pw", "+@all", "&c*", "&n.*"), "OK");
+      assert.equal(await sub.command("AUTH", "sub", "pw"), "OK");
+      assert.deepEqual(await sub.command("SUBSCRIBE", "c1"), ["subscribe", "c1", 1]);
+      assert.equal(await psub.command("AUTH", "sub", "pw"), "OK");
+      assert.deepEqual(await psub.command("PSUBSCRIBE", "n.*"), ["psubscribe", "n.*", 1]);
+      // Adding a pattern revokes nothing.
+      assert.equal(await admin.command("ACL", "SETUSER", "sub", "&d*"), "OK");
+      assert.deepEqual(await sub.command("PING"), ["pong", ""]);
+      assert.deepEqual(await psub.command("PING"), ["pong", ""]);
+      // n.* is still allowed literally; c1 is not.
+      assert.equal(await admin.command("ACL", "SETUSER", "sub", "resetchannels", "&n.*"), "OK");
+      assert.equal(await sub.readToEnd(), "");
+      assert.deepEqual(await psub.command("PING"), ["pong", ""]);
+      assert.equal(await admin.command("ACL", "SETUSER", "sub", "resetchannels", "&n.x"), "OK");
+      assert.equal(await psub.readToEnd(), "");
+    } finally {
+      admin.close();
+      sub.close();
+      psub.close();
+    }
+  });
+});
+
 Deno.test("ACL DELUSER closes the user's connections; requirepass sets the default user's password", async () => {
   await withServer(async ({ port }) => {
     const admin = await RawConnection.open(port);

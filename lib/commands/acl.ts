@@ -22,7 +22,36 @@ function setUser(client: Client, argv: string[]): void {
     client.writer.error(`ERR ${error.message}`);
     return;
   }
+  killRevokedSubscribers(client, name);
   client.writer.ok();
+}
+
+/**
+ * As Redis's ACLKillPubsubClientsIfNeeded: after a user's rules change, its
+ * connections subscribed to a channel, pattern or shard channel the user may
+ * no longer use are closed (this one after its reply).
+ */
+function killRevokedSubscribers(client: Client, name: string): void {
+  const server = client.server;
+  const acl = server.auth.acl;
+  const user = acl.users.get(name)!;
+  if (user.allChannels) return;
+  const pubsub = server.pubsub;
+  for (const other of [...server.clients.values()]) {
+    if (other.user !== name || !pubsub.isSubscribed(other)) continue;
+    const revoked = [...pubsub.subscriptionsOf(other, "pattern")].some((p) =>
+      !acl.channelAllowed(user, p, true)
+    ) ||
+      [...pubsub.subscriptionsOf(other, "channel")].some((c) => !acl.channelAllowed(user, c, false)) ||
+      [...pubsub.subscriptionsOf(other, "shard")].some((c) => !acl.channelAllowed(user, c, false));
+    if (!revoked) continue;
+    if (other === client) {
+      client.closeAfterReply = true;
+    } else {
+      other.close();
+      server.unregister(other);
+    }
+  }
 }
 
 function getUser(client: Client, argv: string[]): void {

@@ -390,12 +390,23 @@ export class Acl {
       if (channels !== undefined) {
         const pattern = command.name === "psubscribe";
         for (const channel of channels) {
-          const ok = user.channels.some((p) => pattern ? p === channel : globMatch(p, channel));
-          if (!ok) return { error: NOPERM_CHANNEL, reason: "channel", object: channel };
+          if (!this.channelAllowed(user, channel, pattern)) {
+            return { error: NOPERM_CHANNEL, reason: "channel", object: channel };
+          }
         }
       }
     }
     return undefined;
+  }
+
+  /**
+   * Whether the user may use a channel (Redis's ACLCheckChannelAgainstList):
+   * a channel matches the user's patterns as globs; a subscription pattern
+   * must be one of them literally.
+   */
+  channelAllowed(user: User, channel: string, isPattern: boolean): boolean {
+    if (user.allChannels) return true;
+    return user.channels.some((p) => isPattern ? p === channel : globMatch(p, channel));
   }
 
   /** The command rules as Redis's ACLDescribeSelectorCommandRules recomputes them from the bits. */
