@@ -5,7 +5,7 @@
  * @module
  */
 import type { Client } from "../server/client.ts";
-import { ACL_CATEGORIES, AclRuleError, generatePassword } from "../server/acl.ts";
+import { ACL_CATEGORIES, AclRuleError, generatePassword, UnmatchedSelector } from "../server/acl.ts";
 import type { CommandDefinition, CommandFlag } from "./table.ts";
 import { helpReply } from "./connection.ts";
 
@@ -18,7 +18,7 @@ function setUser(client: Client, argv: string[]): void {
   try {
     client.server.auth.acl.setUser(name, argv.slice(3));
   } catch (error) {
-    if (!(error instanceof AclRuleError)) throw error;
+    if (!(error instanceof AclRuleError) && !(error instanceof UnmatchedSelector)) throw error;
     client.writer.error(`ERR ${error.message}`);
     return;
   }
@@ -76,7 +76,16 @@ function getUser(client: Client, argv: string[]): void {
   w.bulk("channels");
   w.bulk(acl.describeChannels(user));
   w.bulk("selectors");
-  w.array(0);
+  w.array(user.selectors.length);
+  for (const selector of user.selectors) {
+    w.map(3);
+    w.bulk("commands");
+    w.bulk(acl.describeCommands(selector));
+    w.bulk("keys");
+    w.bulk(acl.describeKeys(selector));
+    w.bulk("channels");
+    w.bulk(acl.describeChannels(selector));
+  }
 }
 
 function delUser(client: Client, argv: string[]): void {

@@ -5,7 +5,8 @@
  * rule text ACL LIST and GETUSER print, which is recomputed from the bits as
  * Redis does (ACLDescribeSelectorCommandRules).
  *
- * Not yet: selectors `(...)`.
+ * Selectors `(...)` are users' extra permission sets (kept as User objects
+ * without flags or passwords): a call is allowed when the root or any selector allows it.
  * Key permissions follow the command's flags (a write command needs %W, any
  * other %R), not Redis's per-key specs.
  *
@@ -126,6 +127,8 @@ export class User {
   channels: string[] = [];
   /** Precomputed: every command, key and channel allowed, so the check per command costs one test. */
   unrestricted = false;
+  /** The selectors `(...)`, in the order they were added. */
+  selectors: User[] = [];
 
   constructor(readonly name: string) {}
 
@@ -137,6 +140,7 @@ export class User {
     copy.firstArgs = new Map([...this.firstArgs].map(([c, args]) => [c, [...args]]));
     copy.keys = this.keys.map((k) => ({ ...k }));
     copy.channels = [...this.channels];
+    copy.selectors = this.selectors.map((selector) => selector.clone());
     return copy;
   }
 
@@ -198,7 +202,7 @@ export class Acl {
   setUser(name: string, rules: readonly string[]): void {
     const existing = this.users.get(name);
     const user = existing ? existing.clone() : this.newUser(name);
-    for (const rule of rules) {
+    for (const rule of mergeSelectorArguments(rules)) {
       try {
         this.apply(user, rule);
       } catch (error) {
@@ -240,9 +244,18 @@ export class Acl {
       if (this.config.getString("acl-pubsub-default") === "allchannels") this.apply(user, "allchannels");
       this.apply(user, "off");
       this.apply(user, "sanitize-payload");
+      this.apply(user, "clearselectors");
       this.apply(user, "-@all");
     } else if (op === "clearselectors") {
-      // No selectors yet.
+      user.selectors = [];
+    } else if (rule[0] === "(" && rule[rule.length - 1] === ")") {
+      const ops = splitArgs(rule.slice(1, -1));
+      if (ops === null) throw new AclRuleError(ERRORS.syntax);
+      const selector = this.newUser("");
+      for (const selectorRule of ops) {
+        this.applySelectorRule(selector, selectorRule, selectorRule.toLowerCase());
+      }
+      user.selectors.push(selector);
     } else {
       this.applySelectorRule(user, rule, op);
     }
@@ -370,6 +383,18 @@ export class Acl {
    * a key or a channel, or undefined when allowed.
    */
   denial(user: User, command: Command, argv: readonly string[]): Denial | undefined {
+    let denied = this.selectorDenial(user, command, argv);
+    if (denied === undefined) return undefined;
+    for (const selector of user.selectors) {
+      const other = this.selectorDenial(selector, command, argv);
+      if (other === undefined) return undefined;
+      // As Redis: the most specific refusal is reported (command, then key, then channel).
+      if (DENIAL_RANK[other.reason] > DENIAL_RANK[denied.reason]) denied = other;
+    }
+    return denied;
+  }
+
+  private selectorDenial(user: User, command: Command, argv: readonly string[]): Denial | undefined {
     if (!user.allCommands && !command.flags.has("no_auth") && !user.allowed.has(command)) {
       const args = user.firstArgs.get(command);
       const first = argv[1]?.toLowerCase();
@@ -406,7 +431,8 @@ export class Acl {
    */
   channelAllowed(user: User, channel: string, isPattern: boolean): boolean {
     if (user.allChannels) return true;
-    return user.channels.some((p) => isPattern ? p === channel : globMatch(p, channel));
+    if (user.channels.some((p) => isPattern ? p === channel : globMatch(p, channel))) return true;
+    return user.selectors.some((selector) => this.channelAllowed(selector, channel, isPattern));
   }
 
   /** The command rules as Redis's ACLDescribeSelectorCommandRules recomputes them from the bits. */
@@ -483,12 +509,19 @@ export class Acl {
 
   /** The user as an ACL LIST line (Redis's ACLDescribeUser). */
   describe(user: User): string {
-    const parts = [...this.flags(user), ...user.passwords.map((p) => `#${p}`)];
+    const parts = [...this.flags(user), ...user.passwords.map((p) => `#${p}`), this.describeSelector(user)];
+    for (const selector of user.selectors) parts.push(`(${this.describeSelector(selector)})`);
+    return `user ${user.name} ${parts.join(" ")}`;
+  }
+
+  /** Keys, channels and commands as Redis's ACLDescribeSelector. */
+  describeSelector(user: User): string {
+    const parts: string[] = [];
     const keys = this.describeKeys(user);
     if (keys !== "") parts.push(keys);
     parts.push(user.allChannels ? "&*" : ["resetchannels", ...user.channels.map((c) => `&${c}`)].join(" "));
     parts.push(this.describeCommands(user));
-    return `user ${user.name} ${parts.join(" ")}`;
+    return parts.join(" ");
   }
 
   /**
@@ -511,7 +544,14 @@ export class Acl {
       }
       const user = this.users.get(name) ?? this.newUser(name);
       if (name === "default") this.apply(user, "reset");
-      for (const rule of rules) {
+      let merged: string[];
+      try {
+        merged = mergeSelectorArguments(rules);
+      } catch (error) {
+        if (!(error instanceof UnmatchedSelector)) throw error;
+        throw new Error(`Error loading ACLs, ${error.message}`);
+      }
+      for (const rule of merged) {
         try {
           this.apply(user, rule);
         } catch (error) {
@@ -570,9 +610,17 @@ export class Acl {
         errors += `WARNING: Duplicate user '${name}' found on line ${n + 1}. `;
         continue;
       }
+      let rules: string[];
+      try {
+        rules = mergeSelectorArguments(argv.slice(2));
+      } catch (error) {
+        if (!(error instanceof UnmatchedSelector)) throw error;
+        errors += `${where}: ${error.message} `;
+        continue;
+      }
       const user = this.newUser(name);
       let reported = false;
-      for (const rule of argv.slice(2)) {
+      for (const rule of rules) {
         try {
           this.apply(user, rule);
         } catch (error) {
@@ -653,6 +701,39 @@ export class Acl {
   /** User names in byte order. */
   names(): string[] {
     return [...this.users.keys()].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+  }
+}
+
+const DENIAL_RANK = { command: 1, key: 2, channel: 4 };
+
+/**
+ * Redis's ACLMergeSelectorArguments: a selector split over several arguments,
+ * from one starting with "(" to one ending with ")", becomes one rule.
+ */
+export function mergeSelectorArguments(rules: readonly string[]): string[] {
+  const merged: string[] = [];
+  let open: string[] | undefined;
+  for (const rule of rules) {
+    if (open !== undefined) {
+      open.push(rule);
+      if (rule.endsWith(")")) {
+        merged.push(open.join(" "));
+        open = undefined;
+      }
+    } else if (rule.startsWith("(") && !rule.endsWith(")")) {
+      open = [rule];
+    } else {
+      merged.push(rule);
+    }
+  }
+  if (open !== undefined) throw new UnmatchedSelector(open[0]);
+  return merged;
+}
+
+/** SETUSER's error for a selector whose ")" never comes. */
+export class UnmatchedSelector extends Error {
+  constructor(readonly start: string) {
+    super(`Unmatched parenthesis in acl selector starting at '${start}'.`);
   }
 }
 
