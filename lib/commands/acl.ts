@@ -5,8 +5,8 @@
  * @module
  */
 import type { Client } from "../server/client.ts";
-import { ACL_CATEGORIES, AclRuleError, generatePassword, UnmatchedSelector } from "../server/acl.ts";
-import type { CommandDefinition, CommandFlag } from "./table.ts";
+import { AclRuleError, generatePassword, UnmatchedSelector } from "../server/acl.ts";
+import { ACL_CATEGORIES, type CommandDefinition, type CommandFlag } from "./table.ts";
 import { helpReply } from "./connection.ts";
 
 function setUser(client: Client, argv: string[]): void {

@@ -138,8 +138,8 @@ const FLAG_ORDER: readonly CommandFlag[] = [
   "movablekeys",
 ];
 
-/** Redis's order of ACL categories (its ACLCommandCategories table). */
-const CATEGORY_ORDER = [
+/** Redis's ACL categories, in its order (its ACLCommandCategories table). */
+export const ACL_CATEGORIES: readonly string[] = [
   "keyspace",
   "read",
   "write",
@@ -187,7 +187,7 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
   const flags = new Set([...(def.flags ?? [])].sort(byOrder(FLAG_ORDER)));
   const [firstKey, lastKey, keyStep] = def.keys ?? [0, 0, 0];
   const categories = [...new Set([...(def.categories ?? []), ...impliedCategories(flags)])]
-    .sort(byOrder(CATEGORY_ORDER));
+    .sort(byOrder(ACL_CATEGORIES));
   const command: Command = {
     name: parent ? `${parent.name}|${def.name}` : def.name,
     arity: def.arity,

@@ -15,34 +15,9 @@
 import { Buffer } from "node:buffer";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Config } from "../config.ts";
-import type { Command, CommandTable } from "../commands/table.ts";
+import { ACL_CATEGORIES, type Command, type CommandTable } from "../commands/table.ts";
 import { globMatch } from "../util/glob.ts";
 import { splitArgs } from "../util/split_args.ts";
-
-/** Redis's ACL categories, in its order (ACLCommandCategories). */
-export const ACL_CATEGORIES: readonly string[] = [
-  "keyspace",
-  "read",
-  "write",
-  "set",
-  "sortedset",
-  "list",
-  "hash",
-  "string",
-  "bitmap",
-  "hyperloglog",
-  "geo",
-  "stream",
-  "pubsub",
-  "admin",
-  "fast",
-  "slow",
-  "blocking",
-  "dangerous",
-  "connection",
-  "transaction",
-  "scripting",
-];
 
 /** The messages of Redis's ACLSetUserStringError, by its errno. */
 const ERRORS = {
