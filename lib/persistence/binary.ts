@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type Latin1View, latin1View } from "../util/latin1.ts";
+import { type Latin1View, latin1View, sliceBinary } from "../util/latin1.ts";
 
 const utf8 = new TextEncoder();
 
@@ -24,17 +24,11 @@ export function writeBinary(out: Uint8Array, pos: number, s: string): void {
 
 /** The bytes [start, end) as a binary string. */
 export function readBinary(bytes: Uint8Array, start: number, end: number): string {
-  const n = end - start;
-  if (n <= 4) {
-    let s = "";
-    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]);
-    return s;
-  }
   if (bytes !== lastBytes) {
     lastBytes = bytes;
     lastView = latin1View(bytes);
   }
-  return lastView!.latin1Slice(start, end);
+  return sliceBinary(bytes, lastView!, start, end);
 }
 
 /** The view of the buffer read last: a file is read a string at a time. */

@@ -10,7 +10,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { bytesToBinary, type Latin1View, latin1View } from "../util/latin1.ts";
+import { bytesToBinary, type Latin1View, latin1View, sliceBinary } from "../util/latin1.ts";
 import { splitArgs } from "../util/split_args.ts";
 
 /** Longest inline request or count line without CRLF (Redis's PROTO_INLINE_MAX_SIZE). */
@@ -20,6 +20,8 @@ export const PROTO_MBULK_BIG_ARG = 32 * 1024;
 /** V8's longest string; an argument is a string, so a longer bulk cannot be taken. */
 const MAX_STRING_LENGTH = 0x1fffffe8;
 const INITIAL_BUFFER = 16 * 1024;
+/** Multibulks with at most this many arguments get their array at its final size at once. */
+const PREALLOCATED_ARGS = 1024;
 const MIN_READ_SPACE = 4 * 1024;
 const CR = 13;
 const LF = 10;
@@ -66,6 +68,8 @@ export class RespDecoder {
   /** Arguments still expected by the multibulk being parsed; 0 when between commands. */
   private pendingArgs = 0;
   private args: string[] = [];
+  /** Arguments of {@link args} parsed so far. */
+  private argCount = 0;
   /** The most recent command name, see {@link commandName}. */
   private lastName = "";
   /** Length of the bulk whose data is awaited, or -1 while its `$` line is awaited. */
@@ -160,30 +164,31 @@ export class RespDecoder {
         if (count === undefined) return null;
         if (count <= 0) continue;
         this.pendingArgs = count;
-        // Sized as arguments arrive, so a huge announced count costs nothing up front.
-        this.args = [];
+        // Sized as arguments arrive when many are announced, so a huge count costs nothing up front.
+        this.args = count <= PREALLOCATED_ARGS ? new Array(count) : [];
+        this.argCount = 0;
       }
       if (!this.readArgs()) return null;
-      const command = this.args;
-      this.args = [];
-      return command;
+      return this.args;
     }
   }
 
   /**
-   * The first CR at or after the cursor among the received bytes, or -1. Count
-   * lines are short, so a plain loop beats a native indexOf call for them.
+   * The first `byte` at or after the cursor among the received bytes, or -1.
+   * Count lines and most inline requests are short, so a plain loop beats a
+   * native indexOf call for them.
    */
-  private findCR(): number {
+  private find(byte: number): number {
     const bytes = this.bytes;
     const end = this.end;
-    const shortEnd = Math.min(end, this.start + 24);
+    const shortEnd = Math.min(end, this.start + 32);
     for (let i = this.start; i < shortEnd; i++) {
-      if (bytes[i] === CR) return i;
+      if (bytes[i] === byte) return i;
     }
     if (shortEnd === end) return -1;
-    const cr = bytes.indexOf(CR, shortEnd);
-    return cr === -1 || cr >= end ? -1 : cr;
+    // What lies beyond `end` is stale.
+    const at = bytes.indexOf(byte, shortEnd);
+    return at === -1 || at >= end ? -1 : at;
   }
 
   /**
@@ -196,7 +201,7 @@ export class RespDecoder {
     invalid: string,
   ): number | undefined {
     const bytes = this.bytes;
-    const cr = this.findCR();
+    const cr = this.find(CR);
     if (cr === -1) {
       if (this.end - this.start > PROTO_INLINE_MAX_SIZE) {
         throw new ProtocolError(`Protocol error: ${tooBig}`);
@@ -238,11 +243,10 @@ export class RespDecoder {
       const len = this.bulkLen;
       if (this.end - this.start >= len + 2) {
         // Like Redis, the two bytes after the data are taken as CRLF unchecked.
-        this.args.push(
-          this.args.length === 0
-            ? this.commandName(len)
-            : this.view.latin1Slice(this.start, this.start + len),
-        );
+        this.args[this.argCount] = this.argCount === 0
+          ? this.commandName(this.start, len)
+          : sliceBinary(this.bytes, this.view, this.start, this.start + len);
+        this.argCount++;
         this.start += len + 2;
         this.bulkLen = -1;
         this.pendingArgs--;
@@ -261,16 +265,15 @@ export class RespDecoder {
    * previous name's string is reused when the bytes match: no allocation, and
    * the command table lookup then finds an already-hashed string.
    */
-  private commandName(len: number): string {
+  private commandName(start: number, len: number): string {
     const last = this.lastName;
     if (last.length === len) {
       const bytes = this.bytes;
-      const start = this.start;
       let i = 0;
       while (i < len && bytes[start + i] === last.charCodeAt(i)) i++;
       if (i === len) return last;
     }
-    const name = this.view.latin1Slice(this.start, this.start + len);
+    const name = sliceBinary(this.bytes, this.view, start, start + len);
     if (len <= 32) this.lastName = name;
     return name;
   }
@@ -292,7 +295,7 @@ export class RespDecoder {
     this.bigParts = null;
     this.bigGathered = 0;
     const whole = parts.length === 1 ? parts[0] : Buffer.concat(parts);
-    this.args.push(bytesToBinary(whole));
+    this.args[this.argCount++] = bytesToBinary(whole);
     this.bulkLen = -1;
     this.pendingArgs--;
     return true;
@@ -311,7 +314,11 @@ export class RespDecoder {
       const c = i === end ? 32 : bytes[i];
       if (c === 32 || c === 9) {
         if (wordStart !== -1) {
-          words.push(this.view.latin1Slice(wordStart, i));
+          words.push(
+            words.length === 0
+              ? this.commandName(wordStart, i - wordStart)
+              : sliceBinary(bytes, this.view, wordStart, i),
+          );
           wordStart = -1;
         }
       } else if (c === 34 || c === 39 || c === 0 || c === 11 || c === 12 || c === CR) {
@@ -325,9 +332,7 @@ export class RespDecoder {
 
   /** Parses one inline request; null when its newline has not arrived. */
   private nextInline(): string[] | null {
-    // Only the bytes received count; what lies beyond `end` is stale.
-    const found = this.bytes.subarray(this.start, this.end).indexOf(LF);
-    const lf = found === -1 ? -1 : this.start + found;
+    const lf = this.find(LF);
     if (lf === -1) {
       if (this.end - this.start > PROTO_INLINE_MAX_SIZE) {
         throw new ProtocolError("Protocol error: too big inline request");

