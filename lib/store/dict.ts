@@ -44,6 +44,22 @@ const [K0, K1] = crypto.getRandomValues(new Int32Array(2));
  * both give Poisson-like chains.
  */
 function hashString(key: string): number {
+  if (key === lastHashed) return lastHash;
+  lastHash = sipHash(key);
+  lastHashed = key;
+  return lastHash;
+}
+
+/**
+ * The last key hashed and its hash. Commands often look a key up and then
+ * write it (a sorted set's score, then its update; a key read, then set), and
+ * hashing costs most of a lookup; comparing with the previous key is cheap,
+ * whether it is the same string or (usually) differs in its first chars.
+ */
+let lastHashed = "";
+let lastHash = sipHash("");
+
+function sipHash(key: string): number {
   let v0 = K0;
   let v1 = K1;
   let v2 = K0 ^ 0x6c796765;
@@ -173,6 +189,11 @@ export class Dict<V> {
   /** The value in a slot {@link find} returned; undefined for slot 0. */
   valueAt(slot: number): V | undefined {
     return this.valueOf[slot];
+  }
+
+  /** Replaces the value in a live slot {@link find} returned. */
+  setValueAt(slot: number, value: V): void {
+    this.valueOf[slot] = value;
   }
 
   /** The stamp of a live slot, as last set by {@link setStamp}. */

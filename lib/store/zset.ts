@@ -243,11 +243,14 @@ export class SortedSetValue implements Collection {
 
   /** Changes the score of a member that is in the set. */
   updateScore(member: string, score: number): void {
-    const old = this.scores.get(member)!;
+    const slot = this.scores.find(member);
+    const old = this.scores.valueAt(slot)!;
     score = this.stored(score);
-    this.scores.set(member, score);
+    this.scores.setValueAt(slot, score);
     const leaf = this.descend(old, member);
     const at = entrySlot(leaf, old, member);
+    // The string the set already holds stays, so the caller's copy can be collected young.
+    member = leaf.members[at];
     if (moveWithinLeaf(leaf, at, score, member)) return;
     this.removeFrom(leaf, at, 1);
     this.add(score, member);
