@@ -237,6 +237,8 @@ export class Client {
           sent += await this.conn.write(data.subarray(sent));
         }
         this.server.stats.netOutputBytes += data.length;
+        // As Redis's writeToClient, output sent counts as interaction for `timeout`.
+        this.lastInteraction = Date.now();
       }
     } finally {
       this.inFlight = 0;

@@ -40,6 +40,16 @@ export class ClientPause {
   ) {}
 
   /**
+   * Whether a pause (WRITE or ALL) is in effect: as Redis 7.0's
+   * checkClientPauseTimeoutAndReturnIfPaused, it suspends active and lazy
+   * expiry and eviction, so the data set stays still; a pause whose end has
+   * passed no longer counts, even before its timer runs.
+   */
+  get paused(): boolean {
+    return this.mode !== undefined && Date.now() < this.end;
+  }
+
+  /**
    * Pauses until `end` (absolute ms). A pause already in effect keeps the later
    * end and the stronger mode, as Redis's pauseClients.
    */

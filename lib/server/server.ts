@@ -161,6 +161,7 @@ export class RedixServer {
         this.deletedByServer(db, key, NOTIFY.EXPIRED, "expired");
       },
       keyReady: (db, key) => this.blocking.keyReady(db, key),
+      mayExpire: () => !this.pause.paused,
     });
     this.notifications.watchAddedKeys(this.keyspace.dbs);
     this.eviction = new Eviction({
@@ -170,6 +171,7 @@ export class RedixServer {
         this.stats.evictedKeys++;
         this.deletedByServer(db, key, NOTIFY.EVICTED, "evicted");
       },
+      paused: () => this.pause.paused,
       keysOfWrite: (argv) => {
         const command = this.table.lookupFull(argv);
         return command === undefined ? null : this.table.keysOf(command, argv);
@@ -711,27 +713,40 @@ export class RedixServer {
   private cron(hz: number): void {
     // As Redis, no expiry, save points or timeouts on a half-loaded data set.
     if (this.persistence.loading) return;
-    this.keyspace.activeExpireCycle(hz);
+    // As Redis 7.0, a client pause keeps the data set still: no expiry (nor eviction) until it ends.
+    if (!this.pause.paused) this.keyspace.activeExpireCycle(hz);
     const now = Date.now();
     // One background job at a time, as Redis's one child: no save point fires during an AOF rewrite.
     if (!this.aof.rewriteInProgress) this.persistence.cron(now);
     this.aof.cron(now);
     this.keyspace.clock.update(now);
     const timeout = this.config.getNumber("timeout");
-    if (timeout > 0) {
-      for (const client of this.clients.values()) {
-        // As in Redis, a blocked client is not idle: it waits on the server.
-        if (client.blocked === undefined && now - client.lastInteraction > timeout * 1000) {
-          this.log.verbose(`Closing idle client id=${client.id} addr=${client.addr}`);
-          client.close();
-        }
-      }
-    }
+    if (timeout > 0) this.closeIdleClients(now, timeout * 1000);
     const elapsed = now - this.opsSample.time;
     if (elapsed >= 1000) {
       const commands = this.stats.commandsProcessed - this.opsSample.commands;
       this.stats.opsPerSecond = Math.round((commands * 1000) / elapsed);
       this.opsSample = { time: now, commands: this.stats.commandsProcessed };
+    }
+  }
+
+  /**
+   * `timeout`, as Redis 7.0's clientsCronHandleTimeout: a client that has
+   * neither sent a command nor been written to for longer is closed, except a
+   * blocked one (BLPOP ..., or held by CLIENT PAUSE: it waits on the server and
+   * its own timeout applies), a Pub/Sub one (any subscription, in RESP2 or
+   * RESP3) and a monitor.
+   */
+  private closeIdleClients(now: number, timeoutMs: number): void {
+    for (const client of this.clients.values()) {
+      if (now - client.lastInteraction <= timeoutMs) continue;
+      if (
+        client.blocked !== undefined || this.pubsub.isSubscribed(client) || this.monitors.clients.has(client)
+      ) {
+        continue;
+      }
+      this.log.verbose(`Closing idle client id=${client.id} addr=${client.addr}`);
+      client.close();
     }
   }
 

@@ -28,6 +28,11 @@ export interface DatabaseListener {
   keyExpired(db: Database, key: string): void;
   /** A key in {@link Database.waitedKeys} got a value: blocked clients may be served. */
   keyReady(db: Database, key: string): void;
+  /**
+   * False while expiry is suspended (CLIENT PAUSE, as Redis 7.0): a key whose
+   * time has passed then reads as missing but is not deleted. Absent: always.
+   */
+  mayExpire?(): boolean;
 }
 
 /**
@@ -187,24 +192,30 @@ export class Database {
 
   /**
    * A random live key, or undefined when there is none. Expired keys drawn on
-   * the way are deleted, as Redis's dbRandomKey does.
+   * the way are deleted, as Redis's dbRandomKey does. While expiry is
+   * suspended they stay, so when every key has a TTL (all may be expired)
+   * it gives up after 100 draws and returns an expired key, as Redis 7.2
+   * does; Redis 7.0.15 loops forever there.
    */
   randomKey(): string | undefined {
+    let tries = 100;
     while (true) {
       const key = this.data.randomKey();
       if (key === undefined || !this.expireIfNeeded(key)) return key;
+      if (this.data.size === this.expires.size && this.expires.has(key) && --tries === 0) return key;
     }
   }
 
   /**
-   * Deletes `key` if its time has passed; true if it did (Redis's
-   * expireIfNeeded). As in Redis, a key lives through the millisecond of its
-   * expiry time and is gone after it.
+   * Deletes `key` if its time has passed; true if it did, or would have but
+   * expiry is suspended (Redis's expireIfNeeded). As in Redis, a key lives
+   * through the millisecond of its expiry time and is gone after it.
    */
   expireIfNeeded(key: string): boolean {
     if (this.expires.size === 0) return false;
     const at = this.expires.get(key);
     if (at === undefined || at >= Date.now()) return false;
+    if (this.listener.mayExpire?.() === false) return true;
     this.expire(key);
     return true;
   }

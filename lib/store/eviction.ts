@@ -79,6 +79,8 @@ export interface EvictionHost {
   readonly config: Config;
   /** Deletes nothing: sends the `evicted` event and propagates a DEL for a key just removed. */
   keyEvicted(db: Database, key: string): void;
+  /** Whether a client pause suspends eviction (it keeps the data set still, as Redis 7.0). */
+  paused(): boolean;
   /** The keys a propagated write names, to re-measure them. */
   keysOfWrite(argv: readonly string[]): string[] | null;
 }
@@ -173,9 +175,12 @@ export class Eviction {
   /**
    * Redis's performEvictions: evicts until the used memory is under the limit,
    * for at most the tenacity's time (then goes on in the background and
-   * answers "running"); "fail" when over the limit with nothing it may evict.
+   * answers "running"); "fail" when over the limit with nothing it may evict;
+   * "ok" without evicting during a client pause.
    */
   perform(): EvictionResult {
+    // As Redis's isSafeToPerformEvictions: during a client pause, as if under the limit.
+    if (this.host.paused()) return "ok";
     const used = this.used();
     if (used <= this.limit) return "ok";
     if (this.policy === "noeviction") return "fail";
