@@ -414,7 +414,7 @@ Deno.test({
         for (const { name } of bitmapCommands) {
           const [ourInfo] = await ours.command("COMMAND", "INFO", name) as Reply[][];
           const [theirInfo] = await theirs.command("COMMAND", "INFO", name) as Reply[][];
-          assert.deepEqual(ourInfo.slice(0, 8), theirInfo.slice(0, 8), name);
+          assert.deepEqual(ourInfo.slice(0, 9), theirInfo.slice(0, 9), name);
           // Redix documents no arguments or history; the rest must match.
           const [, ourDocs] = await ours.command("COMMAND", "DOCS", name) as Reply[][];
           const [, theirDocs] = await theirs.command("COMMAND", "DOCS", name) as Reply[][];

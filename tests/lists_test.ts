@@ -471,7 +471,7 @@ Deno.test({
       for (const { name } of listCommands) {
         const [ourInfo] = await ours.command("COMMAND", "INFO", name) as Reply[][];
         const [theirInfo] = await theirs.command("COMMAND", "INFO", name) as Reply[][];
-        assert.deepEqual(ourInfo.slice(0, 8), theirInfo.slice(0, 8), name);
+        assert.deepEqual(ourInfo.slice(0, 9), theirInfo.slice(0, 9), name);
         // Summary, since, group and complexity; Redix documents no arguments or history.
         const [, ourDocs] = await ours.command("COMMAND", "DOCS", name) as Reply[][];
         const [, theirDocs] = await theirs.command("COMMAND", "DOCS", name) as Reply[][];

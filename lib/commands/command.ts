@@ -8,45 +8,66 @@ import type { ReplyWriter } from "../resp/writer.ts";
 import { globMatch } from "../util/glob.ts";
 import { helpReply } from "./connection.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
+import { KEY_FLAG_NAMES } from "./key_specs.ts";
 import type { Command, CommandDefinition } from "./table.ts";
 
-/**
- * A key specification derived from the table's first/last/step positions, in
- * COMMAND INFO's shape. Access flags are coarse: RO for read-only commands,
- * RW otherwise.
- */
+/** Key-spec flags as a set of Redis's names (addReplyFlagsForKeyArgs). */
+function writeKeyFlags(w: ReplyWriter, flags: number): void {
+  const names = KEY_FLAG_NAMES.filter(([flag]) => (flags & flag) !== 0);
+  w.set(names.length);
+  for (const [, name] of names) w.simple(name);
+}
+
+/** A spec's begin_search or find_keys part when Redis marks it "unknown". */
+function writeUnknown(w: ReplyWriter): void {
+  w.map(2);
+  w.bulk("type");
+  w.bulk("unknown");
+  w.bulk("spec");
+  w.map(0);
+}
+
+/** The command's key specs, as Redis 7.0's addReplyCommandKeySpecs. */
 function writeKeySpecs(w: ReplyWriter, command: Command): void {
-  if (command.firstKey === 0) {
-    w.array(0);
-    return;
+  w.set(command.keySpecs.length);
+  for (const spec of command.keySpecs) {
+    w.map(spec.notes === undefined ? 3 : 4);
+    if (spec.notes !== undefined) {
+      w.bulk("notes");
+      w.bulk(spec.notes);
+    }
+    w.bulk("flags");
+    writeKeyFlags(w, spec.flags);
+    w.bulk("begin_search");
+    if (spec.index === null) writeUnknown(w);
+    else {
+      w.map(2);
+      w.bulk("type");
+      w.bulk("index");
+      w.bulk("spec");
+      w.map(1);
+      w.bulk("index");
+      w.integer(spec.index);
+    }
+    w.bulk("find_keys");
+    const find = spec.find;
+    if (find === null) {
+      writeUnknown(w);
+      continue;
+    }
+    w.map(2);
+    w.bulk("type");
+    const fields: [string, number][] = "lastkey" in find
+      ? [["lastkey", find.lastkey], ["keystep", find.keystep], ["limit", find.limit]]
+      : [["keynumidx", find.keynumidx], ["firstkey", find.firstkey], ["keystep", find.keystep]];
+    w.bulk("lastkey" in find ? "range" : "keynum");
+    w.bulk("spec");
+    w.map(fields.length);
+    for (const [name, value] of fields) {
+      w.bulk(name);
+      w.integer(value);
+    }
   }
-  w.array(1);
-  w.map(3);
-  w.bulk("flags");
-  const readOnly = command.flags.has("readonly") && !command.flags.has("write");
-  w.set(2);
-  w.simple(readOnly ? "RO" : "RW");
-  w.simple(readOnly ? "access" : "update");
-  w.bulk("begin_search");
-  w.map(2);
-  w.bulk("type");
-  w.bulk("index");
-  w.bulk("spec");
-  w.map(1);
-  w.bulk("index");
-  w.integer(command.firstKey);
-  w.bulk("find_keys");
-  w.map(2);
-  w.bulk("type");
-  w.bulk("range");
-  w.bulk("spec");
-  w.map(3);
-  w.bulk("lastkey");
-  w.integer(command.lastKey < 0 ? command.lastKey : command.lastKey - command.firstKey);
-  w.bulk("keystep");
-  w.integer(command.keyStep);
-  w.bulk("limit");
-  w.integer(0);
 }
 
 /** One COMMAND INFO entry, as Redis 7.0's addReplyCommandInfo. */
@@ -62,11 +83,14 @@ function writeCommandInfo(w: ReplyWriter, command: Command): void {
   w.set(command.categories.length);
   for (const category of command.categories) w.simple(`@${category}`);
   w.set(command.tips.length);
-  for (const tip of command.tips) w.simple(tip);
+  for (const tip of command.tips) w.bulk(tip);
   writeKeySpecs(w, command);
-  const subcommands = command.subcommands ? [...command.subcommands.values()] : [];
-  w.array(subcommands.length);
-  for (const sub of subcommands) writeCommandInfo(w, sub);
+  // Redis replies an empty set for no subcommands, an array otherwise.
+  if (command.subcommands === undefined) w.set(0);
+  else {
+    w.array(command.subcommands.size);
+    for (const sub of command.subcommands.values()) writeCommandInfo(w, sub);
+  }
 }
 
 /** One COMMAND DOCS entry (summary, since, group, complexity, subcommands). */
@@ -156,7 +180,7 @@ function commandList(client: Client, argv: string[]): void {
   client.writer.bulkArray(names);
 }
 
-/** COMMAND GETKEYS / GETKEYSANDFLAGS: the keys of a call, from the table. */
+/** COMMAND GETKEYS / GETKEYSANDFLAGS: the keys of a call and their flags, as Redis finds them. */
 function getKeysGeneric(withFlags: boolean) {
   return (client: Client, argv: string[]): void => {
     const w = client.writer;
@@ -170,7 +194,7 @@ function getKeysGeneric(withFlags: boolean) {
       w.error("ERR Invalid command specified");
       return;
     }
-    if (command.firstKey === 0 && command.keyFinder === undefined) {
+    if (!command.hasKeys) {
       w.error("ERR The command has no key arguments");
       return;
     }
@@ -178,23 +202,20 @@ function getKeysGeneric(withFlags: boolean) {
       w.error("ERR Invalid number of arguments specified for command");
       return;
     }
-    const keys = table.keysOf(command, call);
-    if (keys === null) {
+    const keys = table.keysWithFlags(command, call);
+    if (keys.length === 0 && !command.flags.has("no_mandatory_keys")) {
       w.error("ERR Invalid arguments specified for command");
       return;
     }
-    if (!withFlags) {
-      w.bulkArray(keys);
-      return;
-    }
-    const readOnly = command.flags.has("readonly") && !command.flags.has("write");
     w.array(keys.length);
-    for (const key of keys) {
+    for (const { index, flags } of keys) {
+      if (!withFlags) {
+        w.bulk(call[index]);
+        continue;
+      }
       w.array(2);
-      w.bulk(key);
-      w.set(2);
-      w.simple(readOnly ? "RO" : "RW");
-      w.simple(readOnly ? "access" : "update");
+      w.bulk(call[index]);
+      writeKeyFlags(w, flags);
     }
   };
 }

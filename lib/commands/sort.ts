@@ -14,6 +14,7 @@ import { strtod } from "../util/numbers.ts";
 import { FAILED, integerArg, isString, readValue } from "./access.ts";
 import { SYNTAX_ERROR, WRONGTYPE } from "./errors.ts";
 import type { CommandDefinition, KeyFinder } from "./table.ts";
+import { sortGetKeys } from "./key_specs.ts";
 import { NOTIFY } from "../config.ts";
 import { notifyKeyspaceEvent } from "../server/notifications.ts";
 
@@ -247,20 +248,9 @@ function sortCommand(readonly: boolean) {
 
 /**
  * SORT's keys: the key to sort and the last STORE destination, skipping the
- * arguments of LIMIT, GET and BY as Redis's sortGetKeys does.
+ * arguments of LIMIT, GET and BY as Redis's sortGetKeys (key_specs.ts) does.
  */
-const sortKeys: KeyFinder = (argv) => {
-  const keys = [1];
-  let store: number | undefined;
-  for (let i = 2; i < argv.length; i++) {
-    const option = argv[i].toLowerCase();
-    if (option === "limit") i += 2;
-    else if (option === "get" || option === "by") i += 1;
-    else if (option === "store" && i + 1 < argv.length) store = i + 1;
-  }
-  if (store !== undefined) keys.push(store);
-  return keys;
-};
+const sortKeys: KeyFinder = (argv) => sortGetKeys(argv).map((key) => key.index);
 
 const SORT = {
   group: "generic",

@@ -7,6 +7,15 @@
  * @module
  */
 import type { Client } from "../server/client.ts";
+import {
+  FLAGGED_KEY_FINDERS,
+  type FlaggedKeyFinder,
+  KEY_SPECS,
+  KeyFlag,
+  type KeyReference,
+  keysFromSpecs,
+  type KeySpec,
+} from "./key_specs.ts";
 
 export type CommandFlag =
   | "write"
@@ -105,6 +114,14 @@ export interface Command {
   tips: readonly string[];
   handler?: CommandHandler;
   keyFinder?: KeyFinder;
+  /** Redis 7.0.15's key specs (key_specs.ts); none for a command without keys. */
+  keySpecs: readonly KeySpec[];
+  /** A getkeys proc that also gives the keys' flags, where the specs cannot (SET, BITFIELD, SORT). */
+  flaggedKeyFinder?: FlaggedKeyFinder;
+  /** Redis's doesCommandHaveKeys: a key finder, or a spec that is not NOT_KEY. */
+  hasKeys: boolean;
+  /** Whether keysWithFlags follows the specs first (some are keys and none has VARIABLE_FLAGS). */
+  specsFindKeys: boolean;
   notify?: Notify;
   /** Present on container commands (CONFIG, CLIENT ...), keyed by lower-case name. */
   subcommands?: Map<string, Command>;
@@ -186,10 +203,17 @@ function impliedCategories(flags: ReadonlySet<CommandFlag>): string[] {
 function buildCommand(def: CommandDefinition, parent?: Command): Command {
   const flags = new Set([...(def.flags ?? [])].sort(byOrder(FLAG_ORDER)));
   const [firstKey, lastKey, keyStep] = def.keys ?? [0, 0, 0];
+  const name = parent ? `${parent.name}|${def.name}` : def.name;
+  const keySpecs = KEY_SPECS[name] ?? [];
+  if ((firstKey !== 0 || def.keyFinder) && keySpecs.length === 0) {
+    throw new Error(`command ${name} has keys but no key specs in key_specs.ts`);
+  }
+  const flaggedKeyFinder = FLAGGED_KEY_FINDERS[name];
+  const someKeys = keySpecs.some((spec) => (spec.flags & KeyFlag.NOT_KEY) === 0);
   const categories = [...new Set([...(def.categories ?? []), ...impliedCategories(flags)])]
     .sort(byOrder(ACL_CATEGORIES));
   const command: Command = {
-    name: parent ? `${parent.name}|${def.name}` : def.name,
+    name,
     arity: def.arity,
     flags,
     firstKey,
@@ -203,6 +227,10 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
     tips: def.tips ?? [],
     handler: def.handler,
     keyFinder: def.keyFinder,
+    keySpecs,
+    flaggedKeyFinder,
+    hasKeys: someKeys || def.keyFinder !== undefined || flaggedKeyFinder !== undefined,
+    specsFindKeys: someKeys && !keySpecs.some((spec) => (spec.flags & KeyFlag.VARIABLE_FLAGS) !== 0),
     notify: def.notify,
     parent,
   };
@@ -258,7 +286,9 @@ export class CommandTable {
 
   /**
    * The key arguments of a call, from the command's key finder or else its
-   * key positions, as COMMAND GETKEYS reports them; null when malformed.
+   * key positions; null when malformed. Used where only the keys matter
+   * (notifications, tracking, eviction); keysWithFlags gives what Redis reads
+   * from the key specs.
    */
   keysOf(command: Command, argv: readonly string[]): string[] | null {
     if (command.keyFinder) return command.keyFinder(argv)?.map((i) => argv[i]) ?? null;
@@ -269,5 +299,20 @@ export class CommandTable {
       keys.push(argv[i]);
     }
     return keys;
+  }
+
+  /**
+   * The keys of a call with their key-spec flags, as Redis's
+   * getKeysFromCommandWithSpecs finds them for ACL and COMMAND GETKEYS: from
+   * the specs when they can tell, else from the command's getkeys proc (the
+   * flagged one, or the key finder with no flags); empty when none is found.
+   */
+  keysWithFlags(command: Command, argv: readonly string[]): KeyReference[] {
+    if (command.specsFindKeys) {
+      const keys = keysFromSpecs(command.keySpecs, argv);
+      if (keys !== null) return keys;
+    }
+    if (command.flaggedKeyFinder) return command.flaggedKeyFinder(argv);
+    return command.keyFinder?.(argv)?.map((index) => ({ index, flags: 0 })) ?? [];
   }
 }
