@@ -1,8 +1,9 @@
 /**
  * ACL users (lib/server/acl.ts, lib/commands/acl.ts): SETUSER, GETUSER, LIST,
  * USERS, DELUSER, WHOAMI, CAT, GENPASS and their errors compared with
- * redis-server; the NOPERM checks on commands, keys and channels over several
- * connections; node-redis and ioredis logging in with a user name.
+ * redis-server; the NOPERM checks on commands, keys (per key-spec flags: %R~ for
+ * keys read, %W~ for keys written) and channels over several connections;
+ * node-redis and ioredis logging in with a user name.
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -302,6 +303,179 @@ Deno.test({
       [2, ["AUTH", "d1", "pw"]],
     ],
   }),
+});
+
+/** ACL DRYRUN of `user` for each call. */
+const dryruns = (user: string, calls: string[][]) => calls.map((call) => ["ACL", "DRYRUN", user, ...call]);
+
+Deno.test({
+  name: "key permissions follow each key's spec flags, as redis-server",
+  ignore: !HAVE_REDIS,
+  fn: sameRepliesAsRedis({
+    "%R~src* %W~dst*": [
+      ["ACL", "SETUSER", "ks", "on", "+@all", "%R~src*", "%W~dst*"],
+      ...dryruns("ks", [
+        ["COPY", "src1", "dst1"],
+        ["COPY", "dst1", "src1"],
+        ["LMOVE", "src1", "dst1", "LEFT", "RIGHT"],
+        ["RPOPLPUSH", "src1", "dst1"],
+        ["BLMOVE", "src1", "dst1", "LEFT", "RIGHT", "0"],
+        ["SMOVE", "src1", "dst1", "m"],
+        ["RENAME", "src1", "dst1"],
+        ["SET", "dst1", "v"],
+        ["SET", "dst1", "v", "GET"],
+        ["SET", "dst1", "v", "EX", "10", "get"],
+        ["SETNX", "dst1", "v"],
+        ["MSET", "dst1", "1", "dst2", "2"],
+        ["APPEND", "dst1", "x"],
+        ["INCR", "dst1"],
+        ["GETSET", "dst1", "v"],
+        ["GET", "dst1"],
+        ["GET", "src1"],
+        ["BITFIELD", "src1", "GET", "u8", "0"],
+        ["BITFIELD", "src1", "GET", "u8", "0", "OVERFLOW", "WRAP", "GET", "u8", "8"],
+        ["BITFIELD", "src1", "SET", "u8", "0", "1"],
+        ["BITFIELD", "dst1", "SET", "u8", "0", "1"],
+        ["BITFIELD_RO", "src1", "GET", "u8", "0"],
+        ["SORT", "src1", "STORE", "dst1"],
+        ["SORT", "src1", "LIMIT", "0", "1", "STORE", "dst1"],
+        ["SORT", "src1", "STORE", "src2"],
+        ["SORT", "dst1"],
+        ["SORT_RO", "src1"],
+        ["ZUNIONSTORE", "dst1", "2", "src1", "src2"],
+        ["ZINTERSTORE", "dst1", "2", "src1", "dst2"],
+        ["ZRANGESTORE", "dst1", "src1", "0", "-1"],
+        ["SUNIONSTORE", "dst1", "src1", "src2"],
+        ["SINTERSTORE", "dst1", "src1"],
+        ["SDIFFSTORE", "dst1", "src1"],
+        ["BITOP", "AND", "dst1", "src1", "src2"],
+        ["DEL", "dst1"],
+        ["DEL", "src1"],
+        ["UNLINK", "dst1", "src1"],
+        ["EXISTS", "dst1", "src1"],
+        ["EXISTS", "other"],
+        ["TYPE", "dst1"],
+        ["TOUCH", "dst1"],
+        ["OBJECT", "ENCODING", "dst1"],
+        ["STRLEN", "dst1"],
+        ["LLEN", "dst1"],
+        ["SCARD", "dst1"],
+        ["TTL", "dst1"],
+        ["EXPIRE", "src1", "10"],
+        ["EXPIRE", "dst1", "10"],
+        ["GETDEL", "src1"],
+        ["LPOP", "src1"],
+        ["LPUSH", "dst1", "x"],
+        ["LMPOP", "2", "dst1", "src1", "LEFT"],
+        ["SINTERCARD", "2", "src1", "src2"],
+        ["ZUNION", "2", "src1", "dst1"],
+        ["LCS", "src1", "src2"],
+        ["DUMP", "src1"],
+        ["RESTORE", "dst1", "0", "x"],
+        ["SPUBLISH", "c", "m"],
+      ]),
+      ["ACL", "DELUSER", "ks"],
+    ],
+    "the refusal reported among selectors": [
+      // Root and selector refuse different keys: Redis names the later argument.
+      ["ACL", "SETUSER", "sel", "on", "+@all", "%W~b*", "(+@all %R~a*)"],
+      ...dryruns("sel", [
+        ["COPY", "a1", "b1"],
+        ["COPY", "b1", "a1"],
+        ["MSET", "a1", "1", "b1", "2"],
+        ["MSET", "b1", "1", "a1", "2"],
+        ["GET", "a1"],
+        ["SET", "b1", "v"],
+      ]),
+      ["ACL", "SETUSER", "sel2", "on", "+@all", "%R~a*", "(+@all %W~b*)"],
+      ...dryruns("sel2", [["COPY", "a1", "b1"], ["COPY", "b1", "a1"], ["MSET", "a1", "1", "b1", "2"]]),
+      ["ACL", "SETUSER", "sel3", "on", "+@all", "~x", "(-@all +get ~*)"],
+      ...dryruns("sel3", [["SET", "y", "v"], ["GET", "y"], ["MGET", "x", "y"]]),
+      ["ACL", "DELUSER", "sel", "sel2", "sel3"],
+    ],
+  }),
+});
+
+Deno.test({
+  name: "per-key permissions on real calls and in ACL LOG, as redis-server",
+  ignore: !HAVE_REDIS,
+  fn: sameAsRedis(async (port) => {
+    const admin = await RawConnection.open(port);
+    const user = await RawConnection.open(port);
+    const seen: Reply[] = [];
+    try {
+      await admin.command("FLUSHALL");
+      await admin.command("ACL", "LOG", "RESET");
+      await admin.command(
+        "ACL",
+        "SETUSER",
+        "kr",
+        "on",
+        ">pw",
+        "+@all",
+        "%R~src*",
+        "%W~dst*",
+        "(+@all ~sel*)",
+      );
+      await admin.command("RPUSH", "src1", "3", "1", "2");
+      await admin.command("SET", "src2", "v");
+      await user.command("AUTH", "kr", "pw");
+      for (
+        const call of [
+          ["COPY", "src2", "dst1"],
+          ["SORT", "src1", "STORE", "dst2"],
+          ["SET", "dst3", "v"],
+          ["SET", "dst3", "w", "GET"],
+          ["EXISTS", "dst1", "dst2", "dst3", "sel1"],
+          ["TYPE", "dst2"],
+          ["GET", "dst1"],
+          ["LMOVE", "src1", "dst4", "LEFT", "RIGHT"],
+          ["COPY", "dst1", "src3"],
+          ["COPY", "sel1", "src3"],
+          ["DEL", "dst1"],
+        ]
+      ) seen.push(await user.command(...call));
+      seen.push(await admin.command("MGET", "dst1", "dst2", "dst3", "dst4"));
+      seen.push(await admin.command("LRANGE", "dst2", "0", "-1"));
+      // Which key each refusal names (the rest of an entry is times and connection details).
+      const log = await admin.command("ACL", "LOG") as Reply[][];
+      seen.push(log.map((entry) => [entry[1], entry[3], entry[5], entry[7]]));
+      await admin.command("ACL", "DELUSER", "kr");
+    } finally {
+      admin.close();
+      user.close();
+    }
+    return seen;
+  }),
+});
+
+Deno.test("key permissions by key-spec flags: reading one key and writing another", async () => {
+  await withServer(async ({ port }) => {
+    const conn = await RawConnection.open(port);
+    try {
+      await conn.command("ACL", "SETUSER", "u", "on", "+@all", "%R~src*", "%W~dst*");
+      const dryrun = async (...call: string[]) => await conn.command("ACL", "DRYRUN", "u", ...call);
+      const denied = (key: string) => `This user has no permissions to access the '${key}' key`;
+      // Expected values as redis-server 7.0.15 replies.
+      assert.equal(await dryrun("COPY", "src1", "dst1"), "OK");
+      assert.equal(await dryrun("SORT", "src1", "STORE", "dst1"), "OK");
+      assert.equal(await dryrun("ZUNIONSTORE", "dst1", "2", "src1", "src2"), "OK");
+      assert.equal(await dryrun("SET", "dst1", "v"), "OK");
+      assert.equal(await dryrun("SET", "dst1", "v", "GET"), denied("dst1"));
+      assert.equal(await dryrun("BITFIELD", "src1", "GET", "u8", "0"), "OK");
+      assert.equal(await dryrun("BITFIELD", "src1", "SET", "u8", "0", "1"), denied("src1"));
+      assert.equal(await dryrun("LMOVE", "src1", "dst1", "LEFT", "RIGHT"), denied("src1"));
+      assert.equal(await dryrun("EXISTS", "dst1"), "OK");
+      assert.equal(await dryrun("EXISTS", "other"), denied("other"));
+      assert.equal(await dryrun("DEL", "src1"), denied("src1"));
+      assert.equal(
+        await dryrun("SPUBLISH", "c", "m"),
+        "This user has no permissions to access the 'c' channel",
+      );
+    } finally {
+      conn.close();
+    }
+  });
 });
 
 Deno.test("ACL SETUSER closes the user's subscribers whose channels it revokes, as Redis 7.0", async () => {

@@ -7,8 +7,10 @@
  *
  * Selectors `(...)` are users' extra permission sets (kept as User objects
  * without flags or passwords): a call is allowed when the root or any selector allows it.
- * Key permissions follow the command's flags (a write command needs %W, any
- * other %R), not Redis's per-key specs.
+ * Key permissions follow each key's spec flags, as Redis's ACLSelectorCheckKey:
+ * a key the command reads (ACCESS) needs a pattern with %R, one it inserts,
+ * deletes or updates needs %W, both when both, and a key it neither reads nor
+ * writes (EXISTS, TYPE, OBJECT ...) any pattern that matches it.
  *
  * @module
  */
@@ -16,6 +18,7 @@ import { Buffer } from "node:buffer";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { Config } from "../config.ts";
 import { ACL_CATEGORIES, type Command, type CommandTable } from "../commands/table.ts";
+import { KeyFlag } from "../commands/key_specs.ts";
 import { globMatch } from "../util/glob.ts";
 import { splitArgs } from "../util/split_args.ts";
 
@@ -363,35 +366,45 @@ export class Acl {
     for (const selector of user.selectors) {
       const other = this.selectorDenial(selector, command, argv);
       if (other === undefined) return undefined;
-      // As Redis: the most specific refusal is reported (command, then key, then channel).
-      if (DENIAL_RANK[other.reason] > DENIAL_RANK[denied.reason]) denied = other;
+      // As Redis: the most specific refusal is reported (command, then key, then
+      // channel), and of two keys or channels the later argument.
+      const rank = DENIAL_RANK[other.reason] - DENIAL_RANK[denied.reason];
+      if (rank > 0 || (rank === 0 && other.at > denied.at)) denied = other;
     }
-    return denied;
+    return { error: denied.error, reason: denied.reason, object: denied.object };
   }
 
-  private selectorDenial(user: User, command: Command, argv: readonly string[]): Denial | undefined {
+  /** A selector's refusal, with the index in argv of the key or channel refused (0 for the command). */
+  private selectorDenial(
+    user: User,
+    command: Command,
+    argv: readonly string[],
+  ): Denial & { at: number } | undefined {
     if (!user.allCommands && !command.flags.has("no_auth") && !user.allowed.has(command)) {
       const args = user.firstArgs.get(command);
       const first = argv[1]?.toLowerCase();
       if (args === undefined || first === undefined || !args.some((arg) => arg.toLowerCase() === first)) {
-        return { error: nopermCommand(command), reason: "command", object: command.name };
+        return { error: nopermCommand(command), reason: "command", object: command.name, at: 0 };
       }
     }
-    if (!user.allKeys && (command.firstKey !== 0 || command.keyFinder)) {
-      const keys = this.table.keysOf(command, argv) ?? [];
-      const write = command.flags.has("write");
-      for (const key of keys) {
-        const ok = user.keys.some((k) => (write ? k.write : k.read) && globMatch(k.pattern, key));
-        if (!ok) return { error: NOPERM_KEY, reason: "key", object: key };
+    if (!user.allKeys && command.hasKeys) {
+      for (const { index, flags } of this.table.keysWithFlags(command, argv)) {
+        const read = (flags & KeyFlag.ACCESS) !== 0;
+        const write = (flags & WRITE_FLAGS) !== 0;
+        const key = argv[index];
+        const ok = user.keys.some((k) =>
+          (k.read || !read) && (k.write || !write) && globMatch(k.pattern, key)
+        );
+        if (!ok) return { error: NOPERM_KEY, reason: "key", object: key, at: index };
       }
     }
     if (!user.allChannels) {
       const channels = channelsOf(command, argv);
       if (channels !== undefined) {
         const pattern = command.name === "psubscribe";
-        for (const channel of channels) {
-          if (!this.channelAllowed(user, channel, pattern)) {
-            return { error: NOPERM_CHANNEL, reason: "channel", object: channel };
+        for (let i = 0; i < channels.length; i++) {
+          if (!this.channelAllowed(user, channels[i], pattern)) {
+            return { error: NOPERM_CHANNEL, reason: "channel", object: channels[i], at: i + 1 };
           }
         }
       }
@@ -680,6 +693,9 @@ export class Acl {
 }
 
 const DENIAL_RANK = { command: 1, key: 2, channel: 4 };
+
+/** Key-spec flags that need write permission (%W). */
+const WRITE_FLAGS = KeyFlag.INSERT | KeyFlag.DELETE | KeyFlag.UPDATE;
 
 /**
  * Redis's ACLMergeSelectorArguments: a selector split over several arguments,
