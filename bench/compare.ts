@@ -5,7 +5,9 @@
  *
  * Options: --requests N (default 1000000), --clients N (default 50),
  * --tests ping,set,get (redis-benchmark -t; the default covers strings and
- * every collection type), --pipelines 1,16.
+ * every collection type), --pipelines 1,16, --repeat N (default 1): N rounds
+ * alternating Redix and Redis, reporting each one's median, because on a small
+ * machine one -P 1 run of either server can be off by 20-40%.
  */
 import { parseArgs } from "node:util";
 
@@ -20,6 +22,7 @@ const { values } = parseArgs({
         "ping,set,get,incr,mset,lpush,rpush,lpop,rpop,sadd,spop,hset,zadd,zpopmin,lrange_100,lrange_300,lrange_600",
     },
     pipelines: { type: "string", default: "1,16" },
+    repeat: { type: "string", default: "1" },
   },
 });
 
@@ -129,6 +132,8 @@ async function stopAll(servers: Server[]): Promise<void> {
   }
 }
 
+const rounds = Math.max(1, Number(values.repeat));
+
 // Deno refuses to read /proc without --allow-all, so ask grep.
 const cpuInfo = await new Deno.Command("grep", {
   args: ["-m1", "model name", "/proc/cpuinfo"],
@@ -138,19 +143,32 @@ const cpuInfo = await new Deno.Command("grep", {
 const cpu = new TextDecoder().decode(cpuInfo.stdout).split(":")[1]?.trim() ?? "unknown CPU";
 console.log(
   `Machine: ${cpu}, ${navigator.hardwareConcurrency} cores; Deno ${Deno.version.deno}; ` +
-    `redis-benchmark -t ${values.tests} -n ${values.requests} -c ${values.clients} -r 100000 -P <pipeline>\n`,
+    `redis-benchmark -t ${values.tests} -n ${values.requests} -c ${values.clients} -r 100000 -P <pipeline>` +
+    (rounds > 1 ? `; median of ${rounds} alternating rounds` : "") + "\n",
 );
 console.log("| test | pipeline | Redix req/s | Redis req/s | Redix/Redis |");
 console.log("|---|---|---|---|---|");
+function median(samples: number[]): number {
+  const sorted = samples.toSorted((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
 for (const pipeline of values.pipelines!.split(",").map(Number)) {
   const servers = await startBoth();
   try {
-    const [ours, theirs] = [
-      await benchmark(servers[0].port, pipeline),
-      await benchmark(servers[1].port, pipeline),
-    ];
-    for (const [test, redisRps] of theirs) {
-      const redixRps = ours.get(test) ?? 0;
+    const samples = servers.map(() => new Map<string, number[]>());
+    for (let round = 0; round < rounds; round++) {
+      for (let i = 0; i < servers.length; i++) {
+        for (const [test, rps] of await benchmark(servers[i].port, pipeline)) {
+          samples[i].set(test, [...samples[i].get(test) ?? [], rps]);
+        }
+      }
+    }
+    const [ours, theirs] = samples;
+    for (const [test, redisSamples] of theirs) {
+      const redixRps = median(ours.get(test) ?? [0]);
+      const redisRps = median(redisSamples);
       console.log(
         `| ${test} | ${pipeline} | ${Math.round(redixRps)} | ${Math.round(redisRps)} | ${
           (redixRps / redisRps).toFixed(2)
