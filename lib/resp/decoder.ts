@@ -101,9 +101,20 @@ export class RespDecoder {
 
   /**
    * The free tail of the buffer, to read the socket into directly; call
-   * {@link commit} with the number of bytes read.
+   * {@link commit} with the number of bytes read. While a big bulk is being
+   * gathered it is no longer than what that bulk still needs, as Redis's
+   * readQueryFromClient reads then: the next command's bytes never arrive
+   * with the end of a big argument, so they never count toward the query
+   * buffer limit alongside it.
    */
   writable(): Uint8Array {
+    const free = this.freeSpace();
+    if (this.bigParts === null) return free;
+    const needed = this.bigRemaining - (this.end - this.start);
+    return needed > 0 && needed < free.length ? free.subarray(0, needed) : free;
+  }
+
+  private freeSpace(): Uint8Array {
     if (this.start === this.end) {
       this.start = this.end = 0;
     }
@@ -133,7 +144,7 @@ export class RespDecoder {
   push(chunk: Uint8Array): void {
     let offset = 0;
     while (offset < chunk.length) {
-      const space = this.writable();
+      const space = this.freeSpace();
       const n = Math.min(space.length, chunk.length - offset);
       space.set(chunk.subarray(offset, offset + n));
       this.commit(n);

@@ -405,6 +405,31 @@ Deno.test("decoder: a 64 MB bulk read through writable()/commit() in 64 KB reads
   assert.ok(decoder.capacity <= 1024 * 1024, `read buffer grew to ${decoder.capacity}`);
 });
 
+Deno.test("decoder: while a big bulk is gathered, writable() offers no more than it still needs", () => {
+  const decoder = new RespDecoder();
+  const len = 100_000;
+  decoder.push(bin(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${len}\r\n`));
+  decoder.push(new Uint8Array(1000).fill(120));
+  assert.equal(decoder.next(), null);
+  // Reads that take all they are offered get the rest of the data and its CRLF, and not one byte
+  // of whatever follows.
+  let needed = len - 1000 + 2;
+  let command: string[] | null = null;
+  while (command === null) {
+    const space = decoder.writable();
+    assert.ok(space.length <= needed, `offered ${space.length} bytes, ${needed} needed`);
+    space.fill(120);
+    needed -= space.length;
+    if (needed === 0) space.set(bin("\r\n"), space.length - 2);
+    decoder.commit(space.length);
+    command = decoder.next();
+  }
+  assert.equal(needed, 0);
+  assert.equal(command[2].length, len);
+  assert.equal(decoder.buffered, 0);
+  assert.ok(decoder.writable().length >= 4096, "room again once the bulk is complete");
+});
+
 Deno.test("decoder: a huge announced multibulk count costs nothing up front", () => {
   const decoder = new RespDecoder();
   decoder.push(bin("*2000000000\r\n"));
