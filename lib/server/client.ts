@@ -23,6 +23,12 @@ const OUTPUT_FLUSH_THRESHOLD = 64 * 1024;
 
 const UNBLOCKED: unique symbol = Symbol("unblocked");
 
+/** How {@link Client.runCommands} ended: all buffered commands run, stopped to wait, or the connection must end. */
+const RAN_ALL = 0;
+const STOPPED = 1;
+const MUST_CLOSE = 2;
+type RunResult = typeof RAN_ALL | typeof STOPPED | typeof MUST_CLOSE;
+
 function formatAddress(addr: Deno.Addr): string {
   if (addr.transport === "tcp" || addr.transport === "udp") {
     return addr.hostname.includes(":") ? `[${addr.hostname}]:${addr.port}` : `${addr.hostname}:${addr.port}`;
@@ -109,13 +115,30 @@ export class Client {
     return this.db.index;
   }
 
+  /**
+   * The connection loop. Written flat, with no async helper on the way of a
+   * plain request: at -P 1 every promise and microtask per request shows.
+   */
   private async run(): Promise<void> {
     const server = this.server;
+    const decoder = this.decoder;
     try {
       while (!this.closeAfterReply) {
-        if (!(await this.read())) break;
-        if (!(await this.runCommands())) break;
-        await this.flush();
+        this.idle = true;
+        const sideRead = this.readWhileBlocked;
+        const n = sideRead !== undefined ? await sideRead : await this.conn.read(decoder.writable());
+        this.idle = false;
+        if (!this.received(n, sideRead !== undefined)) break;
+        let ran: RunResult;
+        while ((ran = this.runCommands()) !== RAN_ALL) {
+          if (ran === MUST_CLOSE) return;
+          if (this.blocked !== undefined) {
+            if (!(await this.waitWhileBlocked())) return;
+          } else {
+            await this.flush();
+          }
+        }
+        if (this.writer.length !== 0) await this.flush();
       }
     } catch (error) {
       if (error instanceof ProtocolError) {
@@ -132,23 +155,17 @@ export class Client {
   }
 
   /**
-   * Waits for input and hands it to the decoder; false when the peer has gone
-   * or sent more than the query buffer limit.
+   * Hands `n` bytes just read to the decoder (from the side buffer when the
+   * read was started while blocked); false when the peer has gone or sent more
+   * than the query buffer limit.
    */
-  private async read(): Promise<boolean> {
-    const decoder = this.decoder;
-    this.idle = true;
-    let n: number | null;
-    if (this.readWhileBlocked !== undefined) {
-      // A read started while the client was blocked is still in flight.
-      n = await this.readWhileBlocked;
+  private received(n: number | null, intoSideBuffer: boolean): boolean {
+    if (intoSideBuffer) {
       this.readWhileBlocked = undefined;
-      if (n !== null) decoder.push(this.blockedReadBuffer!.subarray(0, n));
-    } else {
-      n = await this.conn.read(decoder.writable());
-      if (n !== null) decoder.commit(n);
+      if (n !== null) this.decoder.push(this.blockedReadBuffer!.subarray(0, n));
+    } else if (n !== null) {
+      this.decoder.commit(n);
     }
-    this.idle = false;
     if (n === null) return false;
     this.server.stats.netInputBytes += n;
     this.lastInteraction = Date.now();
@@ -165,22 +182,22 @@ export class Client {
     return false;
   }
 
-  /** Runs the complete commands buffered; false when the connection must end. */
-  private async runCommands(): Promise<boolean> {
+  /**
+   * Runs the complete commands buffered, stopping early when one blocks (or is
+   * held by a client pause) or enough output has piled up to send first.
+   */
+  private runCommands(): RunResult {
     const server = this.server;
     const decoder = this.decoder;
     let argv: string[] | null;
     while ((argv = decoder.next()) !== null) {
       server.execute(this, argv);
-      if (server.outputLimits.limitsReplies && server.outputLimits.closeIfExceeded(this)) return false;
-      // A command held by a client pause may block again when it runs.
-      while (this.blocked !== undefined) {
-        if (!(await this.waitWhileBlocked())) return false;
-      }
-      if (this.closeAfterReply) break;
-      if (this.writer.length >= OUTPUT_FLUSH_THRESHOLD) await this.flush();
+      if (server.outputLimits.limitsReplies && server.outputLimits.closeIfExceeded(this)) return MUST_CLOSE;
+      if (this.blocked !== undefined) return STOPPED;
+      if (this.closeAfterReply) return RAN_ALL;
+      if (this.writer.length >= OUTPUT_FLUSH_THRESHOLD) return STOPPED;
     }
-    return true;
+    return RAN_ALL;
   }
 
   /**
