@@ -4,7 +4,7 @@
  * installed, and through node-redis, ioredis and redis-cli.
  */
 import assert from "node:assert/strict";
-import { createClient } from "redis";
+import { withIoredis, withNodeRedis } from "./clients.ts";
 import { Redis } from "ioredis";
 import {
   hasProgram,
@@ -173,42 +173,16 @@ Deno.test("requirepass from a config file", async () => {
 
 Deno.test("node-redis and ioredis connect to a password-protected server", async () => {
   await withServer(async ({ port }) => {
-    const client = createClient({ socket: { host: "127.0.0.1", port }, password: "pw" });
-    const errors: unknown[] = [];
-    client.on("error", (error) => errors.push(error));
-    await client.connect();
-    try {
+    await withNodeRedis(port, { password: "pw" }, async (client) => {
       assert.equal(await client.set("k", "v"), "OK");
       assert.equal(await client.get("k"), "v");
-    } finally {
-      await client.quit();
-    }
-    assert.deepEqual(errors, []);
-
-    const resp3 = createClient({ socket: { host: "127.0.0.1", port }, password: "pw", RESP: 3 });
-    const resp3Errors: unknown[] = [];
-    resp3.on("error", (error) => resp3Errors.push(error));
-    await resp3.connect();
-    try {
-      assert.equal(await resp3.get("k"), "v");
-    } finally {
-      await resp3.quit();
-    }
-    assert.deepEqual(resp3Errors, []);
-
-    const redis = new Redis({
-      host: "127.0.0.1",
-      port,
-      password: "pw",
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
     });
-    await redis.connect();
-    try {
+    await withNodeRedis(port, { password: "pw", RESP: 3 }, async (client) => {
+      assert.equal(await client.get("k"), "v");
+    });
+    await withIoredis(port, { password: "pw" }, async (redis) => {
       assert.equal(await redis.get("k"), "v");
-    } finally {
-      redis.disconnect();
-    }
+    });
 
     const wrong = new Redis({
       host: "127.0.0.1",

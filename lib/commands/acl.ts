@@ -5,7 +5,8 @@
  * @module
  */
 import type { Client } from "../server/client.ts";
-import { AclRuleError, generatePassword, UnmatchedSelector } from "../server/acl.ts";
+import { type Acl, AclRuleError, generatePassword, UnmatchedSelector, type User } from "../server/acl.ts";
+import type { ReplyWriter } from "../resp/writer.ts";
 import { ACL_CATEGORIES, type CommandDefinition, type CommandFlag } from "./table.ts";
 import { helpReply } from "./connection.ts";
 
@@ -69,23 +70,23 @@ function getUser(client: Client, argv: string[]): void {
   for (const flag of flags) w.bulk(flag);
   w.bulk("passwords");
   w.bulkArray(user.passwords);
-  w.bulk("commands");
-  w.bulk(acl.describeCommands(user));
-  w.bulk("keys");
-  w.bulk(acl.describeKeys(user));
-  w.bulk("channels");
-  w.bulk(acl.describeChannels(user));
+  writeSelectorRules(w, acl, user);
   w.bulk("selectors");
   w.array(user.selectors.length);
   for (const selector of user.selectors) {
     w.map(3);
-    w.bulk("commands");
-    w.bulk(acl.describeCommands(selector));
-    w.bulk("keys");
-    w.bulk(acl.describeKeys(selector));
-    w.bulk("channels");
-    w.bulk(acl.describeChannels(selector));
+    writeSelectorRules(w, acl, selector);
   }
+}
+
+/** The commands, keys and channels fields of ACL GETUSER, for the root selector or another. */
+function writeSelectorRules(w: ReplyWriter, acl: Acl, selector: User): void {
+  w.bulk("commands");
+  w.bulk(acl.describeCommands(selector));
+  w.bulk("keys");
+  w.bulk(acl.describeKeys(selector));
+  w.bulk("channels");
+  w.bulk(acl.describeChannels(selector));
 }
 
 function delUser(client: Client, argv: string[]): void {
