@@ -22,6 +22,7 @@ import { HashValue } from "../store/hash.ts";
 import { SetValue } from "../store/set.ts";
 import { SortedSetValue } from "../store/zset.ts";
 import { binaryToBytes } from "../util/latin1.ts";
+import { Turns } from "../util/turns.ts";
 import { REDIS_VERSION } from "../version.ts";
 import { Client } from "../server/client.ts";
 import { loadRdb, RdbEncoder, RdbError } from "./rdb.ts";
@@ -68,26 +69,6 @@ function fileSize(path: string): number {
     return Deno.statSync(path).size;
   } catch {
     return 0;
-  }
-}
-
-/** One event-loop turn (see save.ts's Turns): a MessageChannel round trip. */
-class Turns {
-  private channel = new MessageChannel();
-  private waiters: (() => void)[] = [];
-  constructor() {
-    this.channel.port1.onmessage = () => this.waiters.shift()?.();
-  }
-  next(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      this.channel.port2.postMessage(0);
-    });
-  }
-  close(): void {
-    this.channel.port1.close();
-    this.channel.port2.close();
-    for (const waiter of this.waiters.splice(0)) waiter();
   }
 }
 

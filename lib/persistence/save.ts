@@ -9,6 +9,7 @@
  */
 import type { RedixServer } from "../server/server.ts";
 import { binaryToBytes } from "../util/latin1.ts";
+import { Turns } from "../util/turns.ts";
 import { REDIS_VERSION } from "../version.ts";
 import { loadRdbSteps, RdbEncoder, RdbError } from "./rdb.ts";
 import { Snapshot } from "./snapshot.ts";
@@ -49,31 +50,6 @@ function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
 async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let written = 0;
   while (written < bytes.length) written += await file.write(bytes.subarray(written));
-}
-
-/**
- * Resolves after one turn of the event loop, in which network events are
- * handled: a MessageChannel message, which unlike a chain of setTimeout(0) is
- * not clamped to 4 ms. One channel per BGSAVE, closed at its end (an open
- * port keeps the process alive).
- */
-class Turns {
-  private channel = new MessageChannel();
-  private waiters: (() => void)[] = [];
-  constructor() {
-    this.channel.port1.onmessage = () => this.waiters.shift()?.();
-  }
-  next(): Promise<void> {
-    return new Promise((resolve) => {
-      this.waiters.push(resolve);
-      this.channel.port2.postMessage(0);
-    });
-  }
-  close(): void {
-    this.channel.port1.close();
-    this.channel.port2.close();
-    for (const waiter of this.waiters.splice(0)) waiter();
-  }
 }
 
 interface BackgroundSave {
