@@ -211,6 +211,49 @@ Deno.test("the AOF takes precedence over dump.rdb at start", async () => {
   }
 });
 
+Deno.test("replaying the AOF is not refused by a password, a restricted default user or maxmemory", async () => {
+  // As Redis's fake loading client, which has no user and skips processCommand's checks: writes
+  // acknowledged to an authorised user survive a restart whatever the default user may do.
+  const dir = tempDir();
+  const configFile = `${dir}/redis.conf`;
+  Deno.writeTextFileSync(
+    configFile,
+    `dir ${dir}\nappendonly yes\nuser default on >pw ~app:* +@all\nuser admin on >apw ~* +@all\n`,
+  );
+  try {
+    let redix = await startTestServer({ configFile });
+    const conn = await RawConnection.open(redix.port);
+    assert.equal(await conn.command("AUTH", "admin", "apw"), "OK");
+    assert.equal(await conn.command("SET", "other", "1"), "OK");
+    assert.equal(await conn.command("RPUSH", "list", "a", "b"), 2);
+    assert.equal(await conn.command("MULTI"), "OK");
+    await conn.command("SET", "app:x", "1");
+    await conn.command("SET", "y", "2");
+    assert.deepEqual(await conn.command("EXEC"), ["OK", "OK"]);
+    assert.equal(await conn.command("SET", "big", "v".repeat(300_000)), "OK");
+    conn.close();
+    await redix.close();
+    redix = await startTestServer({
+      configFile,
+      config: { maxmemory: "100kb", "maxmemory-policy": "noeviction" },
+    });
+    const after = await RawConnection.open(redix.port);
+    assert.equal(await after.command("AUTH", "admin", "apw"), "OK");
+    assert.equal(await after.command("DBSIZE"), 5);
+    assert.deepEqual(await after.command("LRANGE", "list", "0", "-1"), ["a", "b"]);
+    assert.equal(await after.command("GET", "y"), "2");
+    assert.equal(await after.command("STRLEN", "big"), 300_000);
+    // The limit holds for clients all the same.
+    assert.deepEqual(await after.command("SET", "z", "1"), {
+      error: "OOM command not allowed when used memory > 'maxmemory'.",
+    });
+    after.close();
+    await redix.close();
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
 Deno.test("CONFIG SET appendonly yes writes a base of the data set live, then appends", async () => {
   const dir = tempDir();
   try {

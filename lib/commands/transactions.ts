@@ -115,9 +115,10 @@ const EXEC_DENIAL_REASONS = {
  * place (and an ACL LOG entry in the multi context).
  */
 function deniedAtExec(client: Client, command: Command, argv: string[]): boolean {
-  const acl = client.server.auth.acl;
-  const user = acl.users.get(client.user);
-  if (user === undefined || user.unrestricted) return false;
+  const auth = client.server.auth;
+  const user = auth.restrictedUser(client);
+  if (user === undefined) return false;
+  const acl = auth.acl;
   const denied = acl.denial(user, command, argv);
   if (denied === undefined) return false;
   acl.addLog({

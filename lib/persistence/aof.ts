@@ -832,7 +832,7 @@ export class Aof {
       write: (data: Uint8Array) => Promise.resolve(data.length),
       close() {},
     } as unknown as Deno.TcpConn;
-    return new Client(this.server, conn, Number.MAX_SAFE_INTEGER);
+    return new Client(this.server, conn, Number.MAX_SAFE_INTEGER, true);
   }
 
   private loadCommands(

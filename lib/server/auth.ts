@@ -7,7 +7,8 @@
  */
 import type { Config } from "../config.ts";
 import type { CommandTable } from "../commands/table.ts";
-import { Acl } from "./acl.ts";
+import { Acl, type User } from "./acl.ts";
+import type { Client } from "./client.ts";
 
 /** The user every connection starts as. */
 export const DEFAULT_USER = "default";
@@ -40,6 +41,17 @@ export class Authenticator {
 
   constructor(private readonly config: Config, table: CommandTable) {
     this.acl = new Acl(config, table);
+  }
+
+  /**
+   * The ACL user whose rules a client's commands are checked against, or
+   * undefined when nothing is to check: a user with every permission, or an
+   * internal client (AOF loading), which as Redis's fake clients has no user.
+   */
+  restrictedUser(client: Client): User | undefined {
+    if (client.internal) return undefined;
+    const user = this.acl.users.get(client.user);
+    return user === undefined || user.unrestricted ? undefined : user;
   }
 
   /**

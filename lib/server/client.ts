@@ -82,10 +82,17 @@ export class Client {
   /** Resolves when the connection loop has ended. */
   readonly done: Promise<void>;
 
+  /**
+   * @param internal Redis's fake client of AOF loading: it has no user and
+   *   none of the checks of a connection applies to what it replays (see
+   *   RedixServer.dispatch), else a password, a restricted default user or
+   *   maxmemory would refuse writes that were acknowledged.
+   */
   constructor(
     readonly server: RedixServer,
     private readonly conn: Deno.TcpConn | Deno.TlsConn,
     id: number,
+    readonly internal = false,
   ) {
     this.id = id;
     this.addr = formatAddress(conn.remoteAddr);

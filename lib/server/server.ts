@@ -447,6 +447,12 @@ export class RedixServer {
       rejectCommand(client, argv, command, arityError(command.name));
       return;
     }
+    if (client.internal) {
+      // As Redis's AOF loading, which calls the command's proc directly: authentication, ACL,
+      // memory, disk-error and pause checks are for connections, not for replaying saved writes.
+      if (!queueInMulti(client, command, argv)) this.call(client, command, argv);
+      return;
+    }
     if (command.name === "debug" && !this.debugAllowed(client)) {
       rejectCommand(client, argv, command, DEBUG_NOT_ALLOWED);
       return;
@@ -459,8 +465,8 @@ export class RedixServer {
       rejectCommand(client, argv, command, "ERR Command not allowed inside a transaction");
       return;
     }
-    const user = this.auth.acl.users.get(client.user);
-    if (user !== undefined && !user.unrestricted) {
+    const user = this.auth.restrictedUser(client);
+    if (user !== undefined) {
       const denied = this.auth.acl.denial(user, command, argv);
       if (denied !== undefined) {
         this.auth.acl.addLog({
