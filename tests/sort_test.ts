@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { createClient } from "redis";
 import { Redis } from "ioredis";
-import { HAVE_REDIS, sameRepliesAsRedis, withServer } from "./helpers.ts";
+import { HAVE_REDIS, RawConnection, sameRepliesAsRedis, withServer } from "./helpers.ts";
 
 const SCRIPTS: Record<string, string[][]> = {
   "numeric and ALPHA sorts of lists, ASC and DESC, LIMIT": [
@@ -160,6 +160,23 @@ const SCRIPTS: Record<string, string[][]> = {
     ["COMMAND", "GETKEYS", "SORT", "a", "STORE"],
     ["COMMAND", "GETKEYS", "SORT_RO", "a", "STORE", "d"],
   ],
+  "BY and GET need a user who may read any key (ACL)": [
+    ["ACL", "SETUSER", "s_alice", "on", "nopass", "~src*", "+@all"],
+    ["ACL", "SETUSER", "s_bob", "on", "nopass", "%W~*", "~src*", "+@all"],
+    ["ACL", "SETUSER", "s_carol", "on", "nopass", "~src*", "+@all", "(~* +sort)"],
+    ["ACL", "SETUSER", "s_dave", "on", "nopass", "%R~*", "+@all"],
+    ["RPUSH", "src", "3", "1", "2"],
+    ...["s_alice", "s_bob", "s_carol", "s_dave"].flatMap((user) => [
+      ["AUTH", user, "x"],
+      ["SORT", "src", "BY", "w_*"],
+      ["SORT", "src", "BY", "nosort"],
+      ["SORT", "src", "GET", "#"],
+      ["SORT", "src", "GET", "#", "LIMIT", "x", "y"],
+      ["SORT", "src", "LIMIT", "x", "y", "GET", "#"],
+      ["SORT_RO", "src", "BY", "w_*->f"],
+      ["SORT", "src", "BY", "w_*", "STORE", "dst"],
+    ]),
+  ],
   "RESP3": [
     ["HELLO", "3"],
     ["RPUSH", "l", "2", "1"],
@@ -171,6 +188,28 @@ Deno.test({
   name: "SORT and SORT_RO reply as Redis 7.0 does",
   ignore: !HAVE_REDIS,
   fn: sameRepliesAsRedis(SCRIPTS),
+});
+
+Deno.test("SORT BY a pattern and GET are refused to a user who may not read every key", async () => {
+  await withServer(async ({ port }) => {
+    const conn = await RawConnection.open(port);
+    try {
+      await conn.command("ACL", "SETUSER", "alice", "on", "nopass", "~src*", "+@all");
+      await conn.command("RPUSH", "src", "3", "1", "2");
+      assert.equal(await conn.command("AUTH", "alice", "x"), "OK");
+      assert.deepEqual(await conn.command("SORT", "src", "BY", "w_*"), {
+        error: "ERR BY option of SORT denied due to insufficient ACL permissions.",
+      });
+      assert.deepEqual(await conn.command("SORT", "src", "GET", "#"), {
+        error: "ERR GET option of SORT denied due to insufficient ACL permissions.",
+      });
+      // A BY without `*` reads no key.
+      assert.deepEqual(await conn.command("SORT", "src", "BY", "nosort"), ["3", "1", "2"]);
+      assert.deepEqual(await conn.command("SORT", "src"), ["1", "2", "3"]);
+    } finally {
+      conn.close();
+    }
+  });
 });
 
 Deno.test("SORT ... STORE propagates as itself, only when it changed something", async () => {

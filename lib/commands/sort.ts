@@ -29,6 +29,13 @@ interface SortOptions {
   store: string | undefined;
 }
 
+/** Whether the client's user may read any key, as BY and GET patterns need. */
+function readsEveryKey(client: Client, argv: string[]): boolean {
+  const auth = client.server.auth;
+  const user = auth.restrictedUser(client);
+  return user === undefined || auth.acl.readsEveryKey(user, client.server.table.lookup(argv[0])!, argv);
+}
+
 /** Parses the options after the key; replies the error and returns FAILED on bad input. */
 function parseOptions(client: Client, argv: string[], readonly: boolean): SortOptions | typeof FAILED {
   const options: SortOptions = {
@@ -61,7 +68,16 @@ function parseOptions(client: Client, argv: string[], readonly: boolean): SortOp
       options.store = argv[++i];
     } else if (option === "by" && left >= 1) {
       options.by = argv[++i];
+      // A pattern without `*` reads no key (the elements stay unsorted), so it needs no key access.
+      if (options.by.includes("*") && !readsEveryKey(client, argv)) {
+        client.writer.error("ERR BY option of SORT denied due to insufficient ACL permissions.");
+        return FAILED;
+      }
     } else if (option === "get" && left >= 1) {
+      if (!readsEveryKey(client, argv)) {
+        client.writer.error("ERR GET option of SORT denied due to insufficient ACL permissions.");
+        return FAILED;
+      }
       options.gets.push(argv[++i]);
     } else {
       client.writer.error(SYNTAX_ERROR);

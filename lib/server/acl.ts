@@ -374,6 +374,19 @@ export class Acl {
     return { error: denied.error, reason: denied.reason, object: denied.object };
   }
 
+  /**
+   * Whether some selector of the user both allows this call and may read any
+   * key (allkeys, or a readable `*` pattern): Redis's
+   * ACLUserCheckCmdWithUnrestrictedKeyAccess, which SORT's BY and GET need, as
+   * the keys they read are only known while sorting.
+   */
+  readsEveryKey(user: User, command: Command, argv: readonly string[]): boolean {
+    return [user, ...user.selectors].some((selector) =>
+      this.selectorDenial(selector, command, argv) === undefined &&
+      (selector.allKeys || selector.keys.some((k) => k.read && k.pattern === "*"))
+    );
+  }
+
   /** A selector's refusal, with the index in argv of the key or channel refused (0 for the command). */
   private selectorDenial(
     user: User,
