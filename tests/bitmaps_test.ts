@@ -7,7 +7,6 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { Redis } from "ioredis";
 import {
-  bitmapCommands,
   bitop,
   type BitOperation,
   type Bytes,
@@ -401,30 +400,6 @@ Deno.test({
   name: "bitmap commands reply as a real redis-server does",
   ignore: !HAVE_REDIS,
   fn: sameRepliesAsRedis(SCRIPTS),
-});
-
-Deno.test({
-  name: "the bitmap group's COMMAND INFO and DOCS match redis-server",
-  ignore: !HAVE_REDIS,
-  fn: () =>
-    withRedisAndRedix(async (redisPort, { port }) => {
-      const ours = await RawConnection.open(port);
-      const theirs = await RawConnection.open(redisPort);
-      try {
-        for (const { name } of bitmapCommands) {
-          const [ourInfo] = await ours.command("COMMAND", "INFO", name) as Reply[][];
-          const [theirInfo] = await theirs.command("COMMAND", "INFO", name) as Reply[][];
-          assert.deepEqual(ourInfo.slice(0, 9), theirInfo.slice(0, 9), name);
-          // Redix documents no arguments or history; the rest must match.
-          const [, ourDocs] = await ours.command("COMMAND", "DOCS", name) as Reply[][];
-          const [, theirDocs] = await theirs.command("COMMAND", "DOCS", name) as Reply[][];
-          assert.deepEqual(ourDocs, (theirDocs as Reply[]).slice(0, 8), name);
-        }
-      } finally {
-        ours.close();
-        theirs.close();
-      }
-    }),
 });
 
 /** Runs `script` after FLUSHALL and `setup`, all pipelined in one write. */

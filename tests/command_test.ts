@@ -1,9 +1,10 @@
 /**
- * COMMAND INFO and COMMAND GETKEYS/GETKEYSANDFLAGS against a real
- * redis-server, byte for byte in RESP2 and RESP3: every command's entry with
- * its key specs (lib/commands/key_specs.ts), and the keys and flags of calls
- * whose flags depend on their arguments. The key-spec walk is also checked
- * against the table's keysOf, which notifications and tracking use.
+ * COMMAND INFO, COMMAND DOCS and COMMAND GETKEYS/GETKEYSANDFLAGS against a
+ * real redis-server, byte for byte in RESP2 and RESP3: every command's entry
+ * with its key specs (lib/commands/key_specs.ts), every command's docs but
+ * their argument specs, and the keys and flags of calls whose flags depend on
+ * their arguments. The key-spec walk is also checked against the table's
+ * keysOf, which notifications and tracking use.
  */
 import assert from "node:assert/strict";
 import { commandDefinitions } from "../lib/commands/mod.ts";
@@ -24,26 +25,51 @@ if (!HAVE_REDIS) {
 
 const table = new CommandTable(commandDefinitions);
 
+/** Where the raw RESP2/RESP3 reply that starts at `pos` of `text` ends. */
+function replyEnd(text: string, pos: number): number {
+  const end = text.indexOf("\r\n", pos);
+  assert.ok(end >= 0, `truncated reply at ${pos}`);
+  const type = text[pos];
+  const n = Number(text.slice(pos + 1, end));
+  pos = end + 2;
+  if (type === "$" || type === "=" || type === "!") pos += n >= 0 ? n + 2 : 0;
+  else if (type === "*" || type === "~" || type === ">") {
+    for (let i = 0; i < n; i++) pos = replyEnd(text, pos);
+  } else if (type === "%" || type === "|") { for (let i = 0; i < 2 * n; i++) pos = replyEnd(text, pos); }
+  return pos;
+}
+
 /** Splits a stream of RESP2/RESP3 replies into the raw text of each. */
 function splitReplies(text: string): string[] {
-  let pos = 0;
-  const skip = (): void => {
-    const end = text.indexOf("\r\n", pos);
-    assert.ok(end >= 0, `truncated reply at ${pos}`);
-    const type = text[pos];
-    const n = Number(text.slice(pos + 1, end));
-    pos = end + 2;
-    if (type === "$" || type === "=" || type === "!") pos += n >= 0 ? n + 2 : 0;
-    else if (type === "*" || type === "~" || type === ">") { for (let i = 0; i < n; i++) skip(); }
-    else if (type === "%" || type === "|") { for (let i = 0; i < 2 * n; i++) skip(); }
-  };
   const replies: string[] = [];
-  while (pos < text.length) {
-    const start = pos;
-    skip();
-    replies.push(text.slice(start, pos));
+  for (let pos = 0; pos < text.length;) {
+    const end = replyEnd(text, pos);
+    replies.push(text.slice(pos, end));
+    pos = end;
   }
   return replies;
+}
+
+/**
+ * The raw map reply `text` (a RESP3 map, or a RESP2 array of pairs) with each
+ * pair whose key is a bulk string in `leaveOut` removed and the length fixed;
+ * the rest stays byte for byte.
+ */
+function withoutFields(text: string, leaveOut: ReadonlySet<string>): string {
+  const headerEnd = text.indexOf("\r\n") + 2;
+  const resp3 = text[0] === "%";
+  assert.ok(resp3 || text[0] === "*", `not a map: ${text.slice(0, 20)}`);
+  const pairs: string[] = [];
+  let pos = headerEnd;
+  while (pos < text.length) {
+    const valueStart = replyEnd(text, pos);
+    const end = replyEnd(text, valueStart);
+    const key = text.slice(pos, valueStart);
+    const name = key[0] === "$" ? key.slice(key.indexOf("\r\n") + 2, -2) : undefined;
+    if (name === undefined || !leaveOut.has(name)) pairs.push(text.slice(pos, end));
+    pos = end;
+  }
+  return `${resp3 ? "%" : "*"}${resp3 ? pairs.length : 2 * pairs.length}\r\n${pairs.join("")}`;
 }
 
 /** Sends `commands` pipelined (after HELLO 3 for RESP3) and returns each raw reply. */
@@ -180,6 +206,54 @@ Deno.test({
           const [ourEntry] = await redix.command("COMMAND", "INFO", command.name) as Reply[][];
           const [theirEntry] = await redis.command("COMMAND", "INFO", command.name) as Reply[][];
           assert.deepEqual(ourEntry.slice(0, 9), theirEntry.slice(0, 9), command.name);
+        }
+      } finally {
+        redix.close();
+        redis.close();
+      }
+    }),
+});
+
+Deno.test({
+  name: "COMMAND DOCS of every command matches redis-server byte for byte, all but the argument specs",
+  ignore: !HAVE_REDIS,
+  fn: () =>
+    withBoth(async (redisPort, redixPort) => {
+      const redis = await RawConnection.open(redisPort);
+      const redix = await RawConnection.open(redixPort);
+      try {
+        const known = new Set(await redis.command("COMMAND", "LIST") as string[]);
+        const all = [...table.all()].filter((command) => known.has(command.name)); // not CLIENT SETINFO (7.2)
+        assert.ok(all.length > 200);
+        // Redix gives no argument specs. A container's subcommands come in each
+        // server's own dict order: each subcommand's entry is compared on its
+        // own (it is in `all`), and here the container's list of them.
+        const leaveOut = new Set(["arguments", "subcommands"]);
+        const entry = (reply: string): string => {
+          const nameStart = reply.indexOf("\r\n") + 2;
+          const docsStart = replyEnd(reply, nameStart);
+          assert.equal(replyEnd(reply, docsStart), reply.length);
+          return reply.slice(0, docsStart) + withoutFields(reply.slice(docsStart), leaveOut);
+        };
+        for (const protocol of [2, 3] as const) {
+          const calls = all.map((command) => ["COMMAND", "DOCS", command.name]);
+          const ours = await rawReplies(redixPort, protocol, calls);
+          const theirs = await rawReplies(redisPort, protocol, calls);
+          for (let i = 0; i < calls.length; i++) {
+            assert.equal(entry(ours[i]), entry(theirs[i]), `RESP${protocol} ${all[i].name}`);
+          }
+        }
+        const subcommandNames = async (conn: RawConnection, name: string): Promise<string[]> => {
+          const [, docs] = await conn.command("COMMAND", "DOCS", name) as Reply[][];
+          const fields = docs as Reply[];
+          const subcommands = fields[fields.indexOf("subcommands") + 1] as Reply[];
+          return subcommands.filter((_, i) => i % 2 === 0) as string[];
+        };
+        for (const command of all.filter((c) => c.subcommands !== undefined)) {
+          const ours = [...command.subcommands!.keys()].map((sub) => `${command.name}|${sub}`);
+          assert.deepEqual(await subcommandNames(redix, command.name), ours);
+          const theirs = (await subcommandNames(redis, command.name)).filter((name) => ours.includes(name));
+          assert.deepEqual(theirs.sort(), ours.filter((name) => known.has(name)).sort(), command.name);
         }
       } finally {
         redix.close();

@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { createClient } from "redis";
 import { Redis } from "ioredis";
-import { hashCommands } from "../lib/commands/hashes.ts";
 import type { RedixServer } from "../lib/server/server.ts";
 import {
   ALL_BYTES,
@@ -349,33 +348,6 @@ Deno.test({
   name: "hash commands reply as a real redis-server does",
   ignore: !HAVE_REDIS,
   fn: sameRepliesAsRedis(SCRIPTS),
-});
-
-Deno.test({
-  name: "the hash group's COMMAND INFO and DOCS match redis-server",
-  ignore: !HAVE_REDIS,
-  fn: async () => {
-    const redis = await startRedis();
-    const redix = await startTestServer();
-    const ours = await RawConnection.open(redix.port);
-    const theirs = await RawConnection.open(redis.port);
-    try {
-      for (const { name } of hashCommands) {
-        const [ourInfo] = await ours.command("COMMAND", "INFO", name) as Reply[][];
-        const [theirInfo] = await theirs.command("COMMAND", "INFO", name) as Reply[][];
-        assert.deepEqual(ourInfo.slice(0, 9), theirInfo.slice(0, 9), name);
-        // Summary, since, group and complexity; Redix documents no arguments or history.
-        const [, ourDocs] = await ours.command("COMMAND", "DOCS", name) as Reply[][];
-        const [, theirDocs] = await theirs.command("COMMAND", "DOCS", name) as Reply[][];
-        assert.deepEqual((ourDocs as Reply[]).slice(0, 8), (theirDocs as Reply[]).slice(0, 8), name);
-      }
-    } finally {
-      ours.close();
-      theirs.close();
-      await redix.close();
-      await redis.stop();
-    }
-  },
 });
 
 /** Replies to `script` after FLUSHALL and HELLO 3. */

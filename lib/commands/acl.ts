@@ -373,6 +373,13 @@ export const aclCommands: CommandDefinition[] = [
         since: "6.0.0",
         summary: "Get the rules for a specific ACL user",
         complexity: "O(N). Where N is the number of password, command and pattern rules that the user has.",
+        history: [
+          ["6.2.0", "Added Pub/Sub channel patterns."],
+          [
+            "7.0.0",
+            "Added selectors and changed the format of key and channel patterns from a list to their rule representation.",
+          ],
+        ],
         handler: getUser,
       },
       {
@@ -433,6 +440,10 @@ export const aclCommands: CommandDefinition[] = [
         since: "6.0.0",
         summary: "Modify or create the rules for a specific ACL user",
         complexity: "O(N). Where N is the number of rules provided.",
+        history: [
+          ["6.2.0", "Added Pub/Sub channel patterns."],
+          ["7.0.0", "Added selectors and key based permissions."],
+        ],
         handler: setUser,
       },
       {

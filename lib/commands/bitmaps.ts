@@ -677,6 +677,7 @@ export const bitmapCommands: CommandDefinition[] = [
     since: "2.6.0",
     summary: "Count set bits in a string",
     complexity: "O(N)",
+    history: [["7.0.0", "Added the `BYTE|BIT` option."]],
     handler: bitcount,
   },
   {
@@ -688,6 +689,7 @@ export const bitmapCommands: CommandDefinition[] = [
     since: "2.8.7",
     summary: "Find first bit set or clear in a string",
     complexity: "O(N)",
+    history: [["7.0.0", "Added the `BYTE|BIT` option."]],
     handler: bitpos,
   },
   {

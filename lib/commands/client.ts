@@ -233,21 +233,41 @@ function clientUnblock(client: Client, argv: string[]): void {
 }
 
 export const clientManagementSubcommands: CommandDefinition[] = [
-  clientSubcommand("kill", -3, "Terminates open connections.", clientKill, ADMIN),
-  clientSubcommand("pause", -3, "Suspends commands processing.", clientPause, { ...ADMIN, since: "3.0.0" }),
-  clientSubcommand("unpause", 2, "Resumes processing commands from paused clients.", clientUnpause, {
+  clientSubcommand("kill", -3, "Kill the connection of a client", clientKill, {
+    ...ADMIN,
+    complexity: "O(N) where N is the number of client connections",
+    history: [
+      ["2.8.12", "Added new filter format."],
+      ["2.8.12", "`ID` option."],
+      ["3.2.0", "Added `master` type in for `TYPE` option."],
+      [
+        "5.0.0",
+        "Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.",
+      ],
+      ["6.2.0", "`LADDR` option."],
+    ],
+  }),
+  clientSubcommand("pause", -3, "Stop processing commands from clients for some time", clientPause, {
+    ...ADMIN,
+    since: "2.9.50",
+    complexity: "O(1)",
+    history: [["6.2.0", "`CLIENT PAUSE WRITE` mode added along with the `mode` option."]],
+  }),
+  clientSubcommand("unpause", 2, "Resume processing of clients that were paused", clientUnpause, {
     ...ADMIN,
     since: "6.2.0",
+    complexity: "O(N) Where N is the number of paused clients",
   }),
-  clientSubcommand("reply", 3, "Instructs the server whether to reply to commands.", clientReply, {
+  clientSubcommand("reply", 3, "Instruct the server whether to reply to commands", clientReply, {
     since: "3.2.0",
+    complexity: "O(1)",
   }),
   clientSubcommand(
     "no-evict",
     3,
-    "Sets the client eviction mode of the connection.",
+    "Set client eviction mode for the current connection",
     clientOnOff((client, on) => client.noEvict = on),
-    { ...ADMIN, since: "7.0.0" },
+    { ...ADMIN, since: "7.0.0", complexity: "O(1)" },
   ),
   // From Redis 7.2: in 7.0.15 it is an unknown subcommand, so adding it changes no 7.0 reply that works.
   clientSubcommand(
@@ -260,11 +280,12 @@ export const clientManagementSubcommands: CommandDefinition[] = [
   clientSubcommand(
     "unblock",
     -3,
-    "Unblocks a client blocked by a blocking command from a different connection.",
+    "Unblock a client blocked in a blocking command from a different connection",
     clientUnblock,
     {
       ...ADMIN,
       since: "5.0.0",
+      complexity: "O(log N) where N is the number of client connections",
     },
   ),
 ];

@@ -93,10 +93,22 @@ function writeCommandInfo(w: ReplyWriter, command: Command): void {
   }
 }
 
-/** One COMMAND DOCS entry (summary, since, group, complexity, subcommands). */
+/**
+ * One COMMAND DOCS entry, as Redis 7.0's addReplyCommandDocs but without the
+ * argument specs: summary, since, group, complexity, doc_flags,
+ * deprecated_since, replaced_by, history and subcommands, each when present.
+ */
 function writeCommandDocs(w: ReplyWriter, command: Command): void {
   const subcommands = command.subcommands ? [...command.subcommands.values()] : [];
-  w.map(3 + (command.complexity ? 1 : 0) + (subcommands.length > 0 ? 1 : 0));
+  const optional = [
+    command.complexity,
+    command.docFlags.length > 0,
+    command.deprecatedSince,
+    command.replacedBy,
+    command.history.length > 0,
+    subcommands.length > 0,
+  ];
+  w.map(3 + optional.filter(Boolean).length);
   w.bulk("summary");
   w.bulk(command.summary);
   w.bulk("since");
@@ -106,6 +118,29 @@ function writeCommandDocs(w: ReplyWriter, command: Command): void {
   if (command.complexity) {
     w.bulk("complexity");
     w.bulk(command.complexity);
+  }
+  if (command.docFlags.length > 0) {
+    w.bulk("doc_flags");
+    w.set(command.docFlags.length);
+    for (const flag of command.docFlags) w.simple(flag);
+  }
+  if (command.deprecatedSince) {
+    w.bulk("deprecated_since");
+    w.bulk(command.deprecatedSince);
+  }
+  if (command.replacedBy) {
+    w.bulk("replaced_by");
+    w.bulk(command.replacedBy);
+  }
+  if (command.history.length > 0) {
+    w.bulk("history");
+    // A set in RESP3, as Redis's addReplyCommandHistory writes it.
+    w.set(command.history.length);
+    for (const [version, change] of command.history) {
+      w.array(2);
+      w.bulk(version);
+      w.bulk(change);
+    }
   }
   if (subcommands.length > 0) {
     w.bulk("subcommands");
@@ -252,7 +287,7 @@ export const commandCommands: CommandDefinition[] = [
     name: "command",
     arity: -1,
     since: "2.8.13",
-    summary: "Returns detailed information about all commands.",
+    summary: "Get array of Redis command details",
     complexity: "O(N) where N is the total number of Redis commands",
     tips: ["nondeterministic_output_order"],
     handler: commandAll,
@@ -262,7 +297,7 @@ export const commandCommands: CommandDefinition[] = [
         name: "count",
         arity: 2,
         since: "2.8.13",
-        summary: "Returns a count of commands.",
+        summary: "Get total number of Redis commands",
         complexity: "O(1)",
         handler: commandCount,
       },
@@ -271,8 +306,9 @@ export const commandCommands: CommandDefinition[] = [
         name: "info",
         arity: -2,
         since: "2.8.13",
-        summary: "Returns information about one, multiple or all commands.",
+        summary: "Get array of specific Redis command details, or all when no argument is given.",
         complexity: "O(N) where N is the number of commands to look up",
+        history: [["7.0.0", "Allowed to be called with no argument to get info on all commands."]],
         tips: ["nondeterministic_output_order"],
         handler: commandInfo,
       },
@@ -281,7 +317,7 @@ export const commandCommands: CommandDefinition[] = [
         name: "docs",
         arity: -2,
         since: "7.0.0",
-        summary: "Returns documentary information about one, multiple or all commands.",
+        summary: "Get array of specific Redis command documentation",
         complexity: "O(N) where N is the number of commands to look up",
         tips: ["nondeterministic_output_order"],
         handler: commandDocs,
@@ -291,7 +327,7 @@ export const commandCommands: CommandDefinition[] = [
         name: "list",
         arity: -2,
         since: "7.0.0",
-        summary: "Returns a list of command names.",
+        summary: "Get an array of Redis command names",
         complexity: "O(N) where N is the total number of Redis commands",
         tips: ["nondeterministic_output_order"],
         handler: commandList,
@@ -301,7 +337,7 @@ export const commandCommands: CommandDefinition[] = [
         name: "getkeys",
         arity: -4,
         since: "2.8.13",
-        summary: "Extracts the key names from an arbitrary command.",
+        summary: "Extract keys given a full Redis command",
         complexity: "O(N) where N is the number of arguments to the command",
         handler: getKeysGeneric(false),
       },
@@ -310,7 +346,7 @@ export const commandCommands: CommandDefinition[] = [
         name: "getkeysandflags",
         arity: -4,
         since: "7.0.0",
-        summary: "Extracts the key names and access flags for an arbitrary command.",
+        summary: "Extract keys and access flags given a full Redis command",
         complexity: "O(N) where N is the number of arguments to the command",
         handler: getKeysGeneric(true),
       },
@@ -319,7 +355,7 @@ export const commandCommands: CommandDefinition[] = [
         name: "help",
         arity: 2,
         since: "5.0.0",
-        summary: "Returns helpful text about the different subcommands.",
+        summary: "Show helpful text about the different subcommands",
         complexity: "O(1)",
         handler: commandHelp,
       },

@@ -296,6 +296,7 @@ export const debugCommands: CommandDefinition[] = [
     since: "1.0.0",
     summary: "A container for debugging commands",
     complexity: "Depends on subcommand.",
+    docFlags: ["syscmd"],
     handler: debug,
   },
 ];

@@ -270,6 +270,7 @@ export const hashCommands: CommandDefinition[] = [
     summary: "Set the string value of a hash field",
     complexity:
       "O(1) for each field/value pair added, so O(N) to add N field/value pairs when the command is called with multiple field/value pairs.",
+    history: [["4.0.0", "Accepts multiple `field` and `value` arguments."]],
     handler: setFields(true),
   },
   {
@@ -292,6 +293,9 @@ export const hashCommands: CommandDefinition[] = [
     since: "2.0.0",
     summary: "Set multiple hash fields to multiple values",
     complexity: "O(N) where N is the number of fields being set.",
+    docFlags: ["deprecated"],
+    deprecatedSince: "4.0.0",
+    replacedBy: "`HSET` with multiple field-value pairs",
     handler: setFields(false),
   },
   {
@@ -323,6 +327,7 @@ export const hashCommands: CommandDefinition[] = [
     since: "2.0.0",
     summary: "Delete one or more hash fields",
     complexity: "O(N) where N is the number of fields to be removed.",
+    history: [["2.4.0", "Accepts multiple `field` arguments."]],
     handler: hdel,
   },
   {

@@ -560,6 +560,7 @@ export const listCommands: CommandDefinition[] = [
     since: "1.0.0",
     summary: "Prepend one or multiple elements to a list",
     complexity: PUSH_COMPLEXITY,
+    history: [["2.4.0", "Accepts multiple `element` arguments."]],
     handler: push(true, true),
   },
   {
@@ -572,6 +573,7 @@ export const listCommands: CommandDefinition[] = [
     since: "1.0.0",
     summary: "Append one or multiple elements to a list",
     complexity: PUSH_COMPLEXITY,
+    history: [["2.4.0", "Accepts multiple `element` arguments."]],
     handler: push(false, true),
   },
   {
@@ -584,6 +586,7 @@ export const listCommands: CommandDefinition[] = [
     since: "2.2.0",
     summary: "Prepend an element to a list, only if the list exists",
     complexity: PUSH_COMPLEXITY,
+    history: [["4.0.0", "Accepts multiple `element` arguments."]],
     handler: push(true, false),
   },
   {
@@ -596,6 +599,7 @@ export const listCommands: CommandDefinition[] = [
     since: "2.2.0",
     summary: "Append an element to a list, only if the list exists",
     complexity: PUSH_COMPLEXITY,
+    history: [["4.0.0", "Accepts multiple `element` arguments."]],
     handler: push(false, false),
   },
   {
@@ -608,6 +612,7 @@ export const listCommands: CommandDefinition[] = [
     since: "1.0.0",
     summary: "Remove and get the first elements in a list",
     complexity: POP_COMPLEXITY,
+    history: [["6.2.0", "Added the `count` argument."]],
     handler: pop(true),
   },
   {
@@ -620,6 +625,7 @@ export const listCommands: CommandDefinition[] = [
     since: "1.0.0",
     summary: "Remove and get the last elements in a list",
     complexity: POP_COMPLEXITY,
+    history: [["6.2.0", "Added the `count` argument."]],
     handler: pop(false),
   },
   {
@@ -739,6 +745,9 @@ export const listCommands: CommandDefinition[] = [
     since: "1.2.0",
     summary: "Remove the last element in a list, prepend it to another list and return it",
     complexity: "O(1)",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`LMOVE` with the `RIGHT` and `LEFT` arguments",
     handler: rpoplpush,
   },
   {
@@ -761,6 +770,7 @@ export const listCommands: CommandDefinition[] = [
     since: "2.0.0",
     summary: "Remove and get the first element in a list, or block until one is available",
     complexity: "O(N) where N is the number of provided keys.",
+    history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
     handler: blpop(true),
   },
   {
@@ -772,6 +782,7 @@ export const listCommands: CommandDefinition[] = [
     since: "2.0.0",
     summary: "Remove and get the last element in a list, or block until one is available",
     complexity: "O(N) where N is the number of provided keys.",
+    history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
     handler: blpop(false),
   },
   {
@@ -796,6 +807,10 @@ export const listCommands: CommandDefinition[] = [
     summary:
       "Pop an element from a list, push it to another list and return it; or block until one is available",
     complexity: "O(1)",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`BLMOVE` with the `RIGHT` and `LEFT` arguments",
+    history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
     handler: brpoplpush,
   },
   {

@@ -27,7 +27,7 @@ export const monitorCommands: CommandDefinition[] = [
     flags: ["admin", "noscript", "loading", "stale"],
     group: "server",
     since: "1.0.0",
-    summary: "Listens for all requests received by the server in real-time.",
+    summary: "Listen for all requests received by the server in real time",
     handler: monitor,
   },
 ];

@@ -916,6 +916,11 @@ export const sortedSetCommands: CommandDefinition[] = [
     since: "1.2.0",
     summary: "Add one or more members to a sorted set, or update its score if it already exists",
     complexity: "O(log(N)) for each item added, where N is the number of elements in the sorted set.",
+    history: [
+      ["2.4.0", "Accepts multiple elements."],
+      ["3.0.2", "Added the `XX`, `NX`, `CH` and `INCR` options."],
+      ["6.2.0", "Added the `GT` and `LT` options."],
+    ],
     handler: (client, argv) => zaddGeneric(client, argv, false),
   },
   {
@@ -1016,6 +1021,7 @@ export const sortedSetCommands: CommandDefinition[] = [
     summary: "Return a range of members in a sorted set",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+    history: [["6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options."]],
     handler: zrangeGeneric(1, false),
   },
   {
@@ -1040,6 +1046,9 @@ export const sortedSetCommands: CommandDefinition[] = [
     summary: "Return a range of members in a sorted set, by index, with scores ordered from high to low",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`ZRANGE` with the `REV` argument",
     handler: zrangeGeneric(1, false, "rank", true),
   },
   {
@@ -1052,6 +1061,10 @@ export const sortedSetCommands: CommandDefinition[] = [
     summary: "Return a range of members in a sorted set, by score",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`ZRANGE` with the `BYSCORE` argument",
+    history: [["2.0.0", "Added the `WITHSCORES` modifier."]],
     handler: zrangeGeneric(1, false, "score", false),
   },
   {
@@ -1064,6 +1077,10 @@ export const sortedSetCommands: CommandDefinition[] = [
     summary: "Return a range of members in a sorted set, by score, with scores ordered from high to low",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`ZRANGE` with the `REV` and `BYSCORE` arguments",
+    history: [["2.1.6", "`min` and `max` can be exclusive."]],
     handler: zrangeGeneric(1, false, "score", true),
   },
   {
@@ -1076,6 +1093,9 @@ export const sortedSetCommands: CommandDefinition[] = [
     summary: "Return a range of members in a sorted set, by lexicographical range",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`ZRANGE` with the `BYLEX` argument",
     handler: zrangeGeneric(1, false, "lex", false),
   },
   {
@@ -1089,6 +1109,9 @@ export const sortedSetCommands: CommandDefinition[] = [
       "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.",
     complexity:
       "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).",
+    docFlags: ["deprecated"],
+    deprecatedSince: "6.2.0",
+    replacedBy: "`ZRANGE` with the `REV` and `BYLEX` arguments",
     handler: zrangeGeneric(1, false, "lex", true),
   },
   {
@@ -1102,6 +1125,7 @@ export const sortedSetCommands: CommandDefinition[] = [
     summary: "Remove one or more members from a sorted set",
     complexity:
       "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
+    history: [["2.4.0", "Accepts multiple elements."]],
     handler: zrem,
   },
   {
@@ -1303,6 +1327,7 @@ export const sortedSetCommands: CommandDefinition[] = [
     summary:
       "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available",
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
     handler: bzpop(false),
   },
   {
@@ -1315,6 +1340,7 @@ export const sortedSetCommands: CommandDefinition[] = [
     summary:
       "Remove and return the member with the highest score from one or more sorted sets, or block until one is available",
     complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    history: [["6.0.0", "`timeout` is interpreted as a double instead of an integer."]],
     handler: bzpop(true),
   },
   {

@@ -83,6 +83,14 @@ export interface CommandDefinition {
   since: string;
   summary: string;
   complexity?: string;
+  /** COMMAND DOCS doc_flags: "deprecated" (GETSET, HMSET ...) or "syscmd" (DEBUG). */
+  docFlags?: DocFlag[];
+  /** COMMAND DOCS: the version that deprecated the command. */
+  deprecatedSince?: string;
+  /** COMMAND DOCS: what to use instead of a deprecated command, e.g. "`GETRANGE`". */
+  replacedBy?: string;
+  /** COMMAND DOCS history: the changes since the command came, oldest first. */
+  history?: HistoryEntry[];
   /** COMMAND INFO tips, e.g. "nondeterministic_output". */
   tips?: string[];
   handler?: CommandHandler;
@@ -94,6 +102,12 @@ export interface CommandDefinition {
    */
   notify?: Notify;
 }
+
+/** Redis's command doc flags (CMD_DOC_*), as COMMAND DOCS names them. */
+export type DocFlag = "deprecated" | "syscmd";
+
+/** One line of a command's COMMAND DOCS history: the version and what changed. */
+export type HistoryEntry = readonly [version: string, change: string];
 
 /** A NOTIFY class (lib/config.ts) and an event name. */
 export type Notify = readonly [type: number, event?: string];
@@ -111,6 +125,10 @@ export interface Command {
   since: string;
   summary: string;
   complexity?: string;
+  docFlags: readonly DocFlag[];
+  deprecatedSince?: string;
+  replacedBy?: string;
+  history: readonly HistoryEntry[];
   tips: readonly string[];
   handler?: CommandHandler;
   keyFinder?: KeyFinder;
@@ -224,6 +242,10 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
     since: def.since,
     summary: def.summary,
     complexity: def.complexity,
+    docFlags: def.docFlags ?? [],
+    deprecatedSince: def.deprecatedSince,
+    replacedBy: def.replacedBy,
+    history: def.history ?? [],
     tips: def.tips ?? [],
     handler: def.handler,
     keyFinder: def.keyFinder,
