@@ -412,6 +412,11 @@ function zrangeGeneric(keyAt: number, store: boolean, fixedKind?: RangeKind, fix
       const result = new SortedSetValue();
       if (ranks !== null) {
         const config = client.server.config;
+        // As Redis's zsetTypeCreate with the result's length as a hint: too long for a listpack,
+        // the destination is a skip list from its first member (keeping -0 scores).
+        if (ranks[1] - ranks[0] + 1 > config.getNumber("zset-max-listpack-entries")) {
+          result.convertToSkiplist();
+        }
         const picked: [string, number][] = [];
         zset!.visitRanks(ranks[0], ranks[1], reverse, (member, score) => picked.push([member, score]));
         for (const [member, score] of picked) result.insert(member, score, config);
@@ -816,10 +821,13 @@ function zsetOperation(op: ZsetOperation, form: "reply" | "store" | "card") {
       : op === "union"
       ? union(sources, how)
       : difference(sources);
+    // Built as a skip list, as Redis builds it: a reply shows -0 scores as they are.
     const result = new SortedSetValue();
+    result.convertToSkiplist();
     const config = client.server.config;
     for (const [member, score] of entries) result.insert(member, score, config);
     if (form === "store") {
+      result.convertToListpackIfNeeded(config);
       storeResult(client, argv, result);
       return;
     }

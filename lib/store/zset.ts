@@ -186,7 +186,11 @@ export class SortedSetValue implements Collection {
   private root = new Node(true);
   /** Below this many slots a node other than the root is merged or refilled from a sibling. */
   private readonly minSize: number;
-  /** Redis would hold this set in a listpack; once false it stays false. */
+  /**
+   * Redis would hold this set in a listpack. Once false it stays false, but
+   * for a set built as a skip list and then compacted
+   * ({@link convertToListpackIfNeeded}).
+   */
   private listpack = true;
 
   /**
@@ -212,6 +216,26 @@ export class SortedSetValue implements Collection {
   /** Redis's encoding becomes a skip list for good, as SORT makes it (zsetConvert). */
   convertToSkiplist(): void {
     this.listpack = false;
+  }
+
+  /**
+   * Redis's zsetConvertToListpackIfNeeded, which ends ZUNIONSTORE, ZINTERSTORE
+   * and ZDIFFSTORE (their result is built as a skip list): a set small enough
+   * becomes a listpack, where a score of -0 reads back as 0. A big result
+   * keeps its -0 scores.
+   */
+  convertToListpackIfNeeded(config: Config): void {
+    if (this.listpack || this.size === 0 || this.size > config.getNumber("zset-max-listpack-entries")) return;
+    const maxValue = config.getNumber("zset-max-listpack-value");
+    const negativeZeros: string[] = [];
+    let fits = true;
+    this.visitRanks(0, this.size - 1, false, (member, score) => {
+      if (member.length > maxValue) fits = false;
+      if (Object.is(score, -0)) negativeZeros.push(member);
+    });
+    if (!fits) return;
+    this.listpack = true;
+    for (const member of negativeZeros) this.updateScore(member, 0);
   }
 
   /** Whether Redis would hold this set in a listpack (ZSCAN whole, ZRANDMEMBER in order). */

@@ -246,6 +246,40 @@ Deno.test("lex ranges over members of one score", () => {
   }
 });
 
+Deno.test("convertToListpackIfNeeded: a small skip list becomes a listpack and its -0 scores 0", () => {
+  const config = configWith(3, 4);
+  const built = () => {
+    const zset = new SortedSetValue();
+    zset.convertToSkiplist();
+    zset.insert("a", -0, config);
+    zset.insert("b", 2, config);
+    return zset;
+  };
+  const small = built();
+  assert.ok(Object.is(small.score("a"), -0));
+  small.convertToListpackIfNeeded(config);
+  assert.equal(small.encoding(), "listpack");
+  assert.ok(Object.is(small.score("a"), 0));
+  const entries: [string, number][] = [];
+  small.visitRanks(0, 1, false, (member, score) => entries.push([member, score]));
+  assert.deepEqual(entries, [["a", 0], ["b", 2]]);
+  // Too many members, or one too long: a skip list, -0 kept.
+  const many = built();
+  many.insert("c", 3, config);
+  many.insert("d", 4, config);
+  many.convertToListpackIfNeeded(config);
+  assert.equal(many.encoding(), "skiplist");
+  assert.ok(Object.is(many.score("a"), -0));
+  const long = built();
+  long.insert("abcde", 3, config);
+  long.convertToListpackIfNeeded(config);
+  assert.equal(long.encoding(), "skiplist");
+  const empty = new SortedSetValue();
+  empty.convertToSkiplist();
+  empty.convertToListpackIfNeeded(config);
+  assert.equal(empty.size, 0);
+});
+
 Deno.test("encoding: listpack until an entry or member limit is passed, never back; -0 in a listpack", () => {
   const config = configWith(3, 4);
   const small = new SortedSetValue();
