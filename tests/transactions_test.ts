@@ -197,6 +197,11 @@ Deno.test({
       [0, ["MULTI"]],
       [0, ["EXEC"]],
     ],
+    "SWAPDB of a database with itself changes nothing": watchedThen(["SWAPDB", "0", "0"], [
+      "SWAPDB",
+      "00",
+      "0",
+    ]),
     "a change while queueing": [
       [0, ["WATCH", "k"]],
       [0, ["MULTI"]],

@@ -677,6 +677,8 @@ export class RedixServer {
         modified(db, null);
         return;
       case "swapdb":
+        // As Redis's dbSwapDatabases, a database swapped with itself is left alone (no watcher is dirtied).
+        if (Number(argv[1]) === Number(argv[2])) return;
         modified(dbs[Number(argv[1])], null);
         modified(dbs[Number(argv[2])], null);
         return;
