@@ -202,6 +202,18 @@ Deno.test({
       "00",
       "0",
     ]),
+    "a watched key only read by writes to others (ZUNIONSTORE, SUNIONSTORE, COPY, SORT STORE)": [
+      [0, ["ZADD", "z", "1", "a"]],
+      [0, ["SADD", "s", "a"]],
+      [0, ["WATCH", "z", "s"]],
+      [1, ["ZUNIONSTORE", "d1", "1", "z"]],
+      [1, ["SUNIONSTORE", "d2", "s"]],
+      [1, ["COPY", "z", "d3"]],
+      [1, ["SORT", "s", "ALPHA", "STORE", "d4"]],
+      [0, ["MULTI"]],
+      [0, ["PING"]],
+      [0, ["EXEC"]],
+    ],
     "a change while queueing": [
       [0, ["WATCH", "k"]],
       [0, ["MULTI"]],

@@ -9,6 +9,7 @@
 import { Config, NOTIFY } from "../config.ts";
 import { Logger, type LogLevel } from "../log.ts";
 import { CommandTable } from "../commands/table.ts";
+import { KeyFlag } from "../commands/key_specs.ts";
 import { commandDefinitions } from "../commands/mod.ts";
 import type { Database } from "../store/database.ts";
 import { Keyspace } from "../store/keyspace.ts";
@@ -86,6 +87,8 @@ export interface ModifiedKeysListener {
 export class ListenError extends Error {}
 
 const ENCODER = new TextEncoder();
+/** Key-spec flags of a key a command writes (RW, OW or RM), not only reads. */
+const WRITTEN_KEY = KeyFlag.RW | KeyFlag.OW | KeyFlag.RM;
 const MAX_CLIENTS_REPLY = ENCODER.encode("-ERR max number of clients reached\r\n");
 const MISCONF =
   "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. " +
@@ -693,8 +696,12 @@ export class RedixServer {
       }
     }
     const command = this.table.lookupFull(argv);
-    const keys = command === undefined ? null : this.table.keysOf(command, argv);
-    if (keys !== null && keys.length !== 0) modified(db, keys);
+    if (command === undefined) return;
+    // Only the keys it writes, as Redis signals them: ZINTERSTORE's or COPY's sources stay as they were.
+    const written = this.table.keysWithFlags(command, argv)
+      .filter((key) => (key.flags & WRITTEN_KEY) !== 0)
+      .map((key) => argv[key.index]);
+    if (written.length !== 0) modified(db, written);
   }
 
   onPropagate(listener: PropagationListener): void {
