@@ -7,7 +7,7 @@
  */
 import type { ReplyWriter } from "../resp/writer.ts";
 import type { Client } from "../server/client.ts";
-import type { Database, RedisValue } from "../store/database.ts";
+import { copyValue, type Database, type RedisValue } from "../store/database.ts";
 import { RawString, type StringValue } from "../store/raw_string.ts";
 import { globMatch } from "../util/glob.ts";
 import { INT64_MAX_NUMBER, parseInteger } from "../util/numbers.ts";
@@ -396,15 +396,6 @@ function move(client: Client, argv: string[]): void {
   notifyKeyspaceEvent(client, NOTIFY.GENERIC, "move_to", key, target);
 }
 
-/**
- * A copy sharing nothing that can change: strings are immutable, but a
- * RawString is changed in place by APPEND, SETRANGE and SETBIT.
- */
-function duplicate(value: RedisValue): RedisValue {
-  if (value instanceof RawString) return new RawString(value.view().slice());
-  return isString(value) ? value : value.clone();
-}
-
 /** COPY source destination [DB index] [REPLACE]: the copy keeps the TTL but is a new value, freshly stamped. */
 function copy(client: Client, argv: string[]): void {
   const source = client.db;
@@ -442,7 +433,7 @@ function copy(client: Client, argv: string[]): void {
     }
     target.delete(to);
   }
-  target.set(to, duplicate(value));
+  target.set(to, copyValue(value));
   if (at !== undefined) target.setExpiry(to, at);
   client.writer.integer(1);
   client.server.propagate(source, argv);
@@ -479,10 +470,12 @@ const EMBSTR_SIZE_LIMIT = 44;
  * The encoding Redis's tryObjectEncoding gives a string: "int" for what string2l
  * parses (so no leading zero, "+" or space, at most 20 chars), "embstr" up to
  * 44 bytes, "raw" beyond; a RawString is raw whatever its content, like a Redis
- * string modified in place.
+ * string modified in place, unless made whole as an embedded string (INCRBYFLOAT).
  */
 function stringEncoding(value: StringValue): string {
-  if (value instanceof RawString) return "raw";
+  if (value instanceof RawString) {
+    return value.embedded && value.length <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
+  }
   if (parseInteger(value) !== null) return "int";
   return value.length <= EMBSTR_SIZE_LIMIT ? "embstr" : "raw";
 }

@@ -7,7 +7,7 @@
  */
 import type { ReplyWriter } from "../resp/writer.ts";
 import type { Client } from "../server/client.ts";
-import { stringLength, type StringValue, toBinary, toRaw } from "../store/raw_string.ts";
+import { embeddedString, stringLength, type StringValue, toBinary, toRaw } from "../store/raw_string.ts";
 import { addLongDouble, formatLongDouble, LONG_DOUBLE_ZERO, parseLongDouble } from "../util/long_double.ts";
 import { addInt64, INT64_MAX_NUMBER, INT64_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, integerArg, isString, readString, readValue, replyString, writeString } from "./access.ts";
@@ -433,7 +433,8 @@ function incrbyfloat(client: Client, argv: string[]): void {
     return;
   }
   const text = formatLongDouble(sum);
-  store(client, key, old !== undefined, text);
+  // Digits stay a string object in Redis (no int encoding here), which OBJECT ENCODING shows.
+  store(client, key, old !== undefined, parseInteger(text) === null ? text : embeddedString(text));
   client.writer.bulk(text);
   client.server.propagate(client.db, ["SET", key, text, "KEEPTTL"]);
 }

@@ -28,9 +28,8 @@
  * @module
  */
 import type { Config } from "../config.ts";
-import type { CopyOnWrite, Database, RedisValue } from "../store/database.ts";
+import { type CopyOnWrite, copyValue, type Database, type RedisValue } from "../store/database.ts";
 import type { Dict } from "../store/dict.ts";
-import { RawString } from "../store/raw_string.ts";
 
 /** What the snapshot needs of an RDB encoder (RdbEncoder has it; tests use a fake). */
 export interface SnapshotSink {
@@ -81,13 +80,6 @@ function orderByBucket(hashes: Uint32Array, mask: number): Int32Array {
   const order = new Int32Array(hashes.length);
   for (let i = 0; i < hashes.length; i++) order[starts[hashes[i] & mask]++] = i;
   return order;
-}
-
-/** A copy of a value that stays in the database, where it may change in place. */
-export function copyValue(value: RedisValue): RedisValue {
-  if (typeof value === "string") return value;
-  if (value instanceof RawString) return new RawString(value.view().slice());
-  return value.clone();
 }
 
 interface Kept {

@@ -22,6 +22,11 @@ import type { StringValue } from "./raw_string.ts";
 /** A stored value: a string, or a collection (see {@link Collection}). */
 export type RedisValue = StringValue | Collection;
 
+/** A copy sharing nothing that can change (strings are immutable; a RawString or a collection is not). */
+export function copyValue(value: RedisValue): RedisValue {
+  return typeof value === "string" ? value : value.clone();
+}
+
 /** What the rest of the server wants to know about keys coming and going. */
 export interface DatabaseListener {
   /** A key vanished because its time passed. */

@@ -19,11 +19,25 @@ export class RawString {
   /** The bytes; only the first {@link length} are the value, and the rest are zero. */
   bytes: Uint8Array;
   length: number;
+  /**
+   * Made whole by a command rather than changed in place, as Redis's
+   * createStringObject makes INCRBYFLOAT's result: OBJECT ENCODING says
+   * "embstr" up to 44 bytes (even for digits, which Redis does not turn into
+   * an integer there) until APPEND, SETRANGE or a bit write changes it.
+   */
+  embedded = false;
 
   constructor(value: string | Uint8Array = "") {
     const bytes = typeof value === "string" ? binaryToBytes(value) : value;
     this.bytes = bytes;
     this.length = bytes.length;
+  }
+
+  /** An independent copy (COPY, snapshots), embedded as this one is. */
+  clone(): RawString {
+    const copy = new RawString(this.view().slice());
+    copy.embedded = this.embedded;
+    return copy;
   }
 
   /** The value as a binary string (a copy). */
@@ -76,8 +90,18 @@ export function toBinary(value: StringValue): string {
   return typeof value === "string" ? value : value.toBinary();
 }
 
-/** A string value made mutable: the same RawString, or a new one from a binary string. */
+/** A string made whole as Redis's createStringObject makes one (see {@link RawString.embedded}). */
+export function embeddedString(text: string): RawString {
+  const value = new RawString(text);
+  value.embedded = true;
+  return value;
+}
+
+/** A string value made mutable: the same RawString (no longer embedded), or a new one from a binary string. */
 export function toRaw(value: StringValue | undefined): RawString {
-  if (value instanceof RawString) return value;
+  if (value instanceof RawString) {
+    value.embedded = false;
+    return value;
+  }
   return new RawString(value ?? "");
 }
