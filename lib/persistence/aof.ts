@@ -23,6 +23,7 @@ import { SetValue } from "../store/set.ts";
 import { SortedSetValue } from "../store/zset.ts";
 import { binaryToBytes } from "../util/latin1.ts";
 import { Turns } from "../util/turns.ts";
+import { pathOf, reason, writeAllSync } from "./files.ts";
 import { REDIS_VERSION } from "../version.ts";
 import { Client } from "../server/client.ts";
 import { loadRdb, RdbEncoder, RdbError } from "./rdb.ts";
@@ -37,24 +38,10 @@ import {
 } from "./aof_format.ts";
 import { LoadError } from "./save.ts";
 
-const utf8 = new TextDecoder();
 /** Milliseconds of snapshot walking per event-loop turn during a rewrite. */
 const STEP_MS = 2;
 /** AOF_REWRITE_ITEMS_PER_CMD: elements per command in an AOF-format base. */
 const ITEMS_PER_CMD = 64;
-
-function pathOf(binary: string): string {
-  return utf8.decode(binaryToBytes(binary));
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
-  let written = 0;
-  while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
-}
 
 function removeQuietly(path: string): void {
   try {

@@ -8,8 +8,8 @@
  * @module
  */
 import type { RedixServer } from "../server/server.ts";
-import { binaryToBytes } from "../util/latin1.ts";
 import { Turns } from "../util/turns.ts";
+import { pathOf, reason, writeAll, writeAllSync } from "./files.ts";
 import { REDIS_VERSION } from "../version.ts";
 import { loadRdbSteps, RdbEncoder, RdbError } from "./rdb.ts";
 import { Snapshot } from "./snapshot.ts";
@@ -30,27 +30,6 @@ const STEP_MS = 2;
 const LOAD_STEP_MS = 20;
 /** Bytes gathered before a write during SAVE. */
 const SYNC_CHUNK = 1 << 20;
-
-const utf8 = new TextDecoder();
-
-/** A config path value (a binary string) as a file system path. */
-function pathOf(binary: string): string {
-  return utf8.decode(binaryToBytes(binary));
-}
-
-function reason(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-function writeAllSync(file: Deno.FsFile, bytes: Uint8Array): void {
-  let written = 0;
-  while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
-}
-
-async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.length) written += await file.write(bytes.subarray(written));
-}
 
 interface BackgroundSave {
   snapshot: Snapshot;
