@@ -738,6 +738,8 @@ const EFFECTIVE = new Set([
   "tls-cert-file",
   "tls-key-file",
   "tls-auth-clients",
+  "tls-ca-cert-file",
+  "tls-ca-cert-dir",
 ]);
 
 function param(

@@ -36,6 +36,15 @@ function formatAddress(addr: Deno.Addr): string {
   return "path" in addr ? `${addr.path}:0` : "?:0";
 }
 
+/**
+ * The part of Deno.Conn the loop uses: a Deno.TcpConn, or a TLS connection
+ * (lib/server/tls.ts adapts a node:tls socket to it).
+ */
+export type Connection = Pick<Deno.Conn, "read" | "write" | "close" | "remoteAddr" | "localAddr"> & {
+  setNoDelay?(noDelay?: boolean): void;
+  setKeepAlive?(keepAlive?: boolean): void;
+};
+
 export class Client {
   readonly id: number;
   readonly addr: string;
@@ -90,7 +99,7 @@ export class Client {
    */
   constructor(
     readonly server: RedixServer,
-    private readonly conn: Deno.TcpConn | Deno.TlsConn,
+    private readonly conn: Connection,
     id: number,
     readonly internal = false,
   ) {
@@ -100,8 +109,7 @@ export class Client {
     this.db = server.keyspace.dbs[0];
     this.authenticated = server.auth.noPassword();
     this.decoder = new RespDecoder(server.limits);
-    // A Deno.TlsConn offers no setNoDelay (nor setKeepAlive): only plain TCP connections get it.
-    if ("setNoDelay" in conn) conn.setNoDelay(true);
+    conn.setNoDelay?.(true);
     this.done = this.run();
   }
 

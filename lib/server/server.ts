@@ -16,7 +16,7 @@ import { Keyspace } from "../store/keyspace.ts";
 import { Eviction } from "../store/eviction.ts";
 import { REDIS_VERSION, REDIX_VERSION } from "../version.ts";
 import { BlockingRegistry } from "./blocking.ts";
-import { Client } from "./client.ts";
+import { Client, type Connection } from "./client.ts";
 import { Notifications } from "./notifications.ts";
 import { Tracking } from "./tracking.ts";
 import { OutputLimits } from "./output_limit.ts";
@@ -32,6 +32,14 @@ import { WatchRegistry } from "./transaction.ts";
 import { Persistence } from "../persistence/save.ts";
 import { Aof } from "../persistence/aof.ts";
 import { Authenticator, NOAUTH, PROTECTED_MODE_DENIED } from "./auth.ts";
+import {
+  certificateProblem,
+  privateKeyProblem,
+  readCertificateAuthorities,
+  type TlsAuthClients,
+  TlsListener,
+  type TlsSettings,
+} from "./tls.ts";
 
 export interface Stats {
   startTime: number;
@@ -130,7 +138,7 @@ export class RedixServer {
   port = 0;
   /** The TLS port listened on (tls-port), 0 when none. */
   tlsPort = 0;
-  private listeners: (Deno.TcpListener | Deno.TlsListener)[] = [];
+  private listeners: (Deno.TcpListener | TlsListener)[] = [];
   private nextClientId = 1;
   private cronTimer: ReturnType<typeof setInterval> | undefined;
   private propagationListeners: PropagationListener[] = [];
@@ -243,6 +251,7 @@ export class RedixServer {
     config.onChange("proto-max-bulk-len", applyLimits);
     config.onChange("client-query-buffer-limit", applyLimits);
     config.onChange("hz", applyHz);
+    this.registerTlsHooks();
     config.onChange("appendonly", () => {
       if (!config.getBool("appendonly")) {
         this.aof.stop();
@@ -261,8 +270,8 @@ export class RedixServer {
   async start(): Promise<void> {
     const requested = this.config.getNumber("port");
     const tlsPort = this.config.getNumber("tls-port");
-    // As Redis, TLS is configured (certificate and key read) before anything listens.
-    const tls = tlsPort !== 0 ? this.tlsCertifiedKey() : undefined;
+    // As Redis, TLS is configured (certificate, key and CAs read) before anything listens.
+    const tls = tlsPort !== 0 ? this.tlsSettings() : undefined;
     // As Redis, port 0 with a tls-port serves TLS only (port 0 alone picks a free port here).
     if (requested !== 0 || tls === undefined) {
       this.port = await this.listenAll(
@@ -273,7 +282,7 @@ export class RedixServer {
     if (tls !== undefined) {
       this.tlsPort = await this.listenAll(
         tlsPort,
-        (hostname, port) => Deno.listenTls({ hostname, port, ...tls }),
+        (hostname, port) => TlsListener.listen(hostname, port, tls, this.tlsHandshakeFailed),
       );
     }
     this.startCron();
@@ -299,7 +308,7 @@ export class RedixServer {
    */
   private async listenAll(
     requested: number,
-    open: (hostname: string, port: number) => Deno.TcpListener | Deno.TlsListener,
+    open: (hostname: string, port: number) => Deno.TcpListener | Promise<TlsListener>,
   ): Promise<number> {
     const addresses = this.config.bindAddresses();
     let bound: number | undefined;
@@ -308,9 +317,9 @@ export class RedixServer {
       const host = optional ? address.slice(1) : address;
       const hostname = host === "*" ? "0.0.0.0" : host === "::*" ? "::" : host;
       const port = bound ?? requested;
-      let listener: Deno.TcpListener | Deno.TlsListener;
+      let listener: Deno.TcpListener | TlsListener;
       try {
-        listener = open(hostname, port);
+        listener = await open(hostname, port);
       } catch (error) {
         if (optional) continue;
         await this.closeListeners();
@@ -329,12 +338,11 @@ export class RedixServer {
   }
 
   /**
-   * The TLS listener's certificate and key, checked as Redis's tlsConfigure
-   * (with its messages). Deno.listenTls (Deno 2.x) has no option to request or
-   * verify client certificates, so tls-auth-clients yes and optional, which
-   * need them, are refused rather than silently not enforced; only `no` runs.
+   * What the TLS listeners serve with: the certificate, the key and the CA
+   * certificates (tls-ca-cert-file, and the files in tls-ca-cert-dir), read and
+   * checked as Redis's tlsConfigure, with its messages. Throws ListenError.
    */
-  private tlsCertifiedKey(): { cert: string; key: string } {
+  private tlsSettings(): TlsSettings {
     const config = this.config;
     const fail = (message: string): never => {
       throw new ListenError(`Failed to configure TLS: ${message}`);
@@ -343,17 +351,13 @@ export class RedixServer {
     const keyFile = config.getString("tls-key-file");
     if (certFile === "") fail("No tls-cert-file configured!");
     if (keyFile === "") fail("No tls-key-file configured!");
-    const authClients = config.getString("tls-auth-clients");
-    if (authClients !== "no") {
-      if (config.getString("tls-ca-cert-file") === "" && config.getString("tls-ca-cert-dir") === "") {
-        fail(
-          "Either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-cluster, tls-replication or " +
-            "tls-auth-clients are enabled!",
-        );
-      }
+    const authClients = config.getString("tls-auth-clients") as TlsAuthClients;
+    const caFile = config.getString("tls-ca-cert-file");
+    const caDir = config.getString("tls-ca-cert-dir");
+    if (authClients !== "no" && caFile === "" && caDir === "") {
       fail(
-        `tls-auth-clients ${authClients} is not supported: Deno.listenTls (Deno ${Deno.version.deno}) cannot ` +
-          "request or verify client certificates; set tls-auth-clients no",
+        "Either tls-ca-cert-file or tls-ca-cert-dir must be specified when tls-cluster, tls-replication or " +
+          "tls-auth-clients are enabled!",
       );
     }
     const read = (file: string, what: string): string => {
@@ -363,7 +367,62 @@ export class RedixServer {
         return fail(`Failed to load ${what}: ${file}: ${error instanceof Error ? error.message : error}`);
       }
     };
-    return { cert: read(certFile, "certificate"), key: read(keyFile, "private key") };
+    const cert = read(certFile, "certificate");
+    const certProblem = certificateProblem(cert);
+    if (certProblem !== undefined) fail(`Failed to load certificate: ${certFile}: ${certProblem}`);
+    const key = read(keyFile, "private key");
+    const keyProblem = privateKeyProblem(cert, key);
+    if (keyProblem !== undefined) fail(`Failed to load private key: ${keyFile}: ${keyProblem}`);
+    let ca: string[] = [];
+    try {
+      ca = readCertificateAuthorities(caFile, caDir);
+    } catch (error) {
+      fail(`Failed to configure CA certificate(s) file/directory: ${(error as Error).message}`);
+    }
+    return { cert, key, ca, authClients };
+  }
+
+  /**
+   * A TLS handshake that failed (or a client certificate refused): logged as
+   * Redis 7.0 does (at warning there), counted as Redis counts it: its client
+   * existed during the handshake, with an id.
+   */
+  private readonly tlsHandshakeFailed = (reason: string): void => {
+    this.stats.connectionsReceived++;
+    this.nextClientId++;
+    this.log.warning(`Error accepting a client connection: ${reason}`);
+  };
+
+  /**
+   * CONFIG SET of the TLS files, as Redis's applyTlsCfg: while TLS is served,
+   * they are read again and apply to the next connections; when that fails, the
+   * reason is logged and the change refused with Redis's error. CONFIG SET
+   * tls-auth-clients applies to the next connections as it is (Redis checks
+   * nothing then either: with no CA, no certificate verifies).
+   */
+  private registerTlsHooks(): void {
+    const tlsListeners = () => this.listeners.filter((listener) => listener instanceof TlsListener);
+    const reconfigure = () => {
+      const listeners = tlsListeners();
+      if (listeners.length === 0) return undefined;
+      let settings: TlsSettings;
+      try {
+        settings = this.tlsSettings();
+      } catch (error) {
+        this.log.warning((error as Error).message.replace(/^Failed to configure TLS: /, ""));
+        return "Unable to update TLS configuration. Check server logs.";
+      }
+      for (const listener of listeners) listener.configure(settings);
+      return undefined;
+    };
+    for (const name of ["tls-cert-file", "tls-key-file", "tls-ca-cert-file", "tls-ca-cert-dir"]) {
+      this.config.onChange(name, reconfigure);
+    }
+    this.config.onChange("tls-auth-clients", () => {
+      const authClients = this.config.getString("tls-auth-clients") as TlsAuthClients;
+      for (const listener of tlsListeners()) listener.configure({ ...listener.settings, authClients });
+      return undefined;
+    });
   }
 
   /** Whether the server is shutting down (a load in progress stops). */
@@ -371,7 +430,7 @@ export class RedixServer {
     return this.shutdownPromise !== undefined;
   }
 
-  private async acceptLoop(listener: Deno.TcpListener | Deno.TlsListener): Promise<void> {
+  private async acceptLoop(listener: Deno.TcpListener | TlsListener): Promise<void> {
     try {
       for await (const conn of listener) this.accept(conn);
     } catch {
@@ -379,7 +438,7 @@ export class RedixServer {
     }
   }
 
-  private accept(conn: Deno.TcpConn | Deno.TlsConn): void {
+  private accept(conn: Connection): void {
     if (this.clients.size >= this.config.getNumber("maxclients")) {
       this.stats.rejectedConnections++;
       conn.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() => conn.close());
@@ -397,8 +456,8 @@ export class RedixServer {
     this.stats.connectionsReceived++;
     // tcp-keepalive: Deno can turn SO_KEEPALIVE on but cannot set its interval
     // (TCP_KEEPIDLE/INTVL/CNT), so the system's defaults apply, not the
-    // configured seconds; a Deno.TlsConn offers no setKeepAlive at all.
-    if (this.config.getNumber("tcp-keepalive") > 0 && "setKeepAlive" in conn) conn.setKeepAlive(true);
+    // configured seconds (a TLS connection's node socket turns it on the same way).
+    if (this.config.getNumber("tcp-keepalive") > 0) conn.setKeepAlive?.(true);
     const client = new Client(this, conn, this.nextClientId++);
     this.clients.set(client.id, client);
   }
