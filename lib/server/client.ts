@@ -153,7 +153,8 @@ export class Client {
             await this.flush();
           }
         }
-        if (this.writer.length !== 0) await this.flush();
+        // Reads wait for sends in progress too (someone else's flush: a PUBLISH, a MONITOR feed): back-pressure.
+        if (this.writer.length !== 0 || this.flushing !== undefined) await this.flush();
       }
     } catch (error) {
       if (error instanceof ProtocolError) {
