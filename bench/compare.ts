@@ -110,7 +110,7 @@ async function benchmark(port: number, pipeline: number): Promise<Map<string, nu
 }
 
 const redixEntry = new URL("../main.ts", import.meta.url).pathname;
-/** Both servers, fresh, so that each pipeline level starts from the same state on both. */
+/** Both servers, freshly started. */
 async function startBoth(): Promise<Server[]> {
   return [
     await start("Redix", Deno.execPath(), [
@@ -155,27 +155,28 @@ function median(samples: number[]): number {
 }
 
 for (const pipeline of values.pipelines!.split(",").map(Number)) {
-  const servers = await startBoth();
-  try {
-    const samples = servers.map(() => new Map<string, number[]>());
-    for (let round = 0; round < rounds; round++) {
+  const samples = [new Map<string, number[]>(), new Map<string, number[]>()];
+  for (let round = 0; round < rounds; round++) {
+    // Fresh servers each round, so that every round starts from the same (empty) state on both.
+    const servers = await startBoth();
+    try {
       for (let i = 0; i < servers.length; i++) {
         for (const [test, rps] of await benchmark(servers[i].port, pipeline)) {
           samples[i].set(test, [...samples[i].get(test) ?? [], rps]);
         }
       }
+    } finally {
+      await stopAll(servers);
     }
-    const [ours, theirs] = samples;
-    for (const [test, redisSamples] of theirs) {
-      const redixRps = median(ours.get(test) ?? [0]);
-      const redisRps = median(redisSamples);
-      console.log(
-        `| ${test} | ${pipeline} | ${Math.round(redixRps)} | ${Math.round(redisRps)} | ${
-          (redixRps / redisRps).toFixed(2)
-        } |`,
-      );
-    }
-  } finally {
-    await stopAll(servers);
+  }
+  const [ours, theirs] = samples;
+  for (const [test, redisSamples] of theirs) {
+    const redixRps = median(ours.get(test) ?? [0]);
+    const redisRps = median(redisSamples);
+    console.log(
+      `| ${test} | ${pipeline} | ${Math.round(redixRps)} | ${Math.round(redisRps)} | ${
+        (redixRps / redisRps).toFixed(2)
+      } |`,
+    );
   }
 }
