@@ -175,6 +175,7 @@ const SECTIONS: Record<string, Section> = {
       ["pubsubshard_channels", server.pubsub.activeCount("shard")],
       ["latest_fork_usec", 0],
       ["total_forks", 0],
+      ["total_error_replies", server.errorStats.total],
     ];
   },
   replication: () => [
@@ -198,7 +199,24 @@ const SECTIONS: Record<string, Section> = {
     ];
   },
   modules: () => [],
-  errorstats: () => [],
+  errorstats: (server) =>
+    [...server.errorStats.byPrefix].map(([prefix, count]) => [`errorstat_${prefix}`, `count=${count}`]),
+  commandstats: (server) => {
+    const lines: [string, string][] = [];
+    for (const command of server.table.all()) {
+      const { calls, rejected, failed } = command.stats;
+      if (calls === 0 && rejected === 0 && failed === 0) continue;
+      const usec = command.stats.usec;
+      const perCall = calls === 0 ? 0 : usec / calls;
+      lines.push([
+        `cmdstat_${command.name}`,
+        `calls=${calls},usec=${usec},usec_per_call=${
+          perCall.toFixed(2)
+        },rejected_calls=${rejected},failed_calls=${failed}`,
+      ]);
+    }
+    return lines;
+  },
   cluster: () => [["cluster_enabled", 0]],
   keyspace: (server) =>
     server.keyspace.dbs
@@ -206,7 +224,8 @@ const SECTIONS: Record<string, Section> = {
       .map((db) => [`db${db.index}`, `keys=${db.size},expires=${db.expires.size},avg_ttl=0`]),
 };
 
-const DEFAULT_SECTIONS = [
+/** Every section, in Redis's order. */
+const ALL_SECTIONS = [
   "server",
   "clients",
   "memory",
@@ -215,10 +234,14 @@ const DEFAULT_SECTIONS = [
   "replication",
   "cpu",
   "modules",
+  "commandstats",
   "errorstats",
   "cluster",
   "keyspace",
 ];
+
+/** What INFO and INFO default show: all but commandstats, as in Redis. */
+const DEFAULT_SECTIONS = new Set(ALL_SECTIONS.filter((section) => section !== "commandstats"));
 
 /** The title Redis gives a section (`# Server`, `# Errorstats` ...). */
 function title(section: string): string {
@@ -229,14 +252,16 @@ function title(section: string): string {
 export function infoText(server: RedixServer, requested: string[]): string {
   const names = new Set<string>();
   for (const name of requested.length === 0 ? ["default"] : requested.map((r) => r.toLowerCase())) {
-    if (name === "default" || name === "all" || name === "everything") {
+    if (name === "all" || name === "everything") {
+      for (const section of ALL_SECTIONS) names.add(section);
+    } else if (name === "default") {
       for (const section of DEFAULT_SECTIONS) names.add(section);
     } else if (name in SECTIONS) {
       names.add(name);
     }
   }
   const blocks: string[] = [];
-  for (const section of DEFAULT_SECTIONS) {
+  for (const section of ALL_SECTIONS) {
     if (!names.has(section)) continue;
     const lines = SECTIONS[section](server).map(([field, value]) => `${field}:${value}\r\n`);
     blocks.push(`# ${title(section)}\r\n${lines.join("")}`);

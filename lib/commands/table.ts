@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { CommandCounters } from "../server/command_stats.ts";
 import type { Client } from "../server/client.ts";
 import {
   FLAGGED_KEY_FINDERS,
@@ -115,6 +116,8 @@ export type Notify = readonly [type: number, event?: string];
 export interface Command {
   /** Full name as Redis reports it: "get", "config|get". */
   name: string;
+  /** INFO commandstats' counters for this command. */
+  readonly stats: CommandCounters;
   arity: number;
   flags: ReadonlySet<CommandFlag>;
   firstKey: number;
@@ -232,6 +235,7 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
     .sort(byOrder(ACL_CATEGORIES));
   const command: Command = {
     name,
+    stats: new CommandCounters(),
     arity: def.arity,
     flags,
     firstKey,

@@ -41,10 +41,11 @@ export function rejectCommand(
     client.writer.error(`EXECABORT Transaction discarded because of: ${error.replace(/^ERR /, "")}`);
     // Monitors saw MULTI: they see the transaction end too.
     client.server.monitors.feed(client, argv);
-    return;
+  } else {
+    if (client.transaction.queued !== undefined) client.transaction.aborted = true;
+    client.writer.error(error);
   }
-  if (client.transaction.queued !== undefined) client.transaction.aborted = true;
-  client.writer.error(error);
+  client.server.commandRejected(command);
 }
 
 /** Leaves MULTI and forgets the watched keys (DISCARD, EXEC, RESET). */

@@ -27,6 +27,8 @@ export class ReplyWriter {
   private spareView: Latin1View | undefined;
   /** Bytes written and not yet taken by {@link take}. */
   length = 0;
+  /** Told of every error reply (the server counts them for INFO errorstats). */
+  onError: ((text: string) => void) | undefined;
 
   constructor(public protocol: Protocol = 2) {
     this.bytes = new Uint8Array(INITIAL_CAPACITY);
@@ -157,6 +159,7 @@ export class ReplyWriter {
    * CR and LF are replaced by spaces, as Redis does, so the reply stays one line.
    */
   error(text: string): void {
+    this.onError?.(text);
     const safe = /[\r\n]/.test(text) ? text.replace(/[\r\n]/g, " ") : text;
     this.ensure(safe.length + 3);
     this.bytes[this.length++] = 45;

@@ -109,6 +109,7 @@ export class Client {
     this.db = server.keyspace.dbs[0];
     this.authenticated = server.auth.noPassword();
     this.decoder = new RespDecoder(server.limits);
+    if (!internal) this.writer.onError = (text) => server.errorStats.record(text);
     conn.setNoDelay?.(true);
     this.done = this.run();
   }

@@ -9,6 +9,7 @@
 import { Config, NOTIFY } from "../config.ts";
 import { Logger, type LogLevel } from "../log.ts";
 import { CommandTable } from "../commands/table.ts";
+import { ErrorStats, TIMING_SAMPLE } from "./command_stats.ts";
 import { KeyFlag } from "../commands/key_specs.ts";
 import { commandDefinitions } from "../commands/mod.ts";
 import type { Database } from "../store/database.ts";
@@ -108,6 +109,16 @@ const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
 export class RedixServer {
   readonly log = new Logger();
   readonly table = new CommandTable(commandDefinitions);
+  /** INFO errorstats and total_error_replies. */
+  readonly errorStats = new ErrorStats();
+  /**
+   * The error count when the last command ended or was refused: a call that
+   * adds to it failed (Redis's prev_err_count, so EXEC does not fail for the
+   * errors of the commands it ran).
+   */
+  private errorsSeen = 0;
+  /** Calls counted, to time one in TIMING_SAMPLE. */
+  private callsCounted = 0;
   readonly keyspace: Keyspace;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
@@ -626,7 +637,10 @@ export class RedixServer {
    * calls this for each queued command.
    */
   call(client: Client, command: Command, argv: string[]): void {
-    this.stats.commandsProcessed++;
+    // As Redis's AOF loading, which calls commands directly, a replay counts in no statistics.
+    const counted = !client.internal;
+    const counters = command.stats;
+    const started = counted && (this.callsCounted++ & (TIMING_SAMPLE - 1)) === 0 ? performance.now() : -1;
     const replyStart = client.writer.length;
     // A CLIENT REPLY OFF earlier in the same EXEC silences the rest of it.
     const wasOff = client.replyMode === "off";
@@ -647,6 +661,19 @@ export class RedixServer {
       client.writer.error(`ERR internal error while running '${command.name}': ${error}`);
     }
     this.keyspace.clock.frozen = false;
+    if (started >= 0) {
+      counters.sampledUsec += (performance.now() - started) * 1000;
+      counters.sampledCalls++;
+    }
+    // Counted once it has run, as Redis does: INFO does not see its own call.
+    if (counted) {
+      this.stats.commandsProcessed++;
+      counters.calls++;
+      if (this.errorStats.total !== this.errorsSeen) {
+        counters.failed++;
+        this.errorsSeen = this.errorStats.total;
+      }
+    }
     if (wasOff && client.replyMode === "off") client.writer.truncate(replyStart);
     this.unnotifiedWrite = undefined;
     if (tracking) this.tracking.end(client, command, argv);
@@ -776,6 +803,15 @@ export class RedixServer {
     const startTime = this.stats.startTime;
     this.stats = newStats();
     this.stats.startTime = startTime;
+    for (const command of this.table.all()) command.stats.reset();
+    this.errorStats.reset();
+    this.errorsSeen = 0;
+  }
+
+  /** A command refused before it ran (rejectCommand): counted as Redis counts rejected_calls. */
+  commandRejected(command: Command | undefined): void {
+    if (command !== undefined) command.stats.rejected++;
+    this.errorsSeen = this.errorStats.total;
   }
 
   private startCron(): void {

@@ -1,0 +1,104 @@
+/**
+ * INFO commandstats, errorstats and total_error_replies: calls, rejected and
+ * failed calls per command and error replies per prefix, compared with a real
+ * redis-server (time, which is sampled here, aside), and CONFIG RESETSTAT.
+ */
+import assert from "node:assert/strict";
+import { HAVE_REDIS, RawConnection, startRedis, withServer } from "./helpers.ts";
+
+/** Commands that run, fail (an error reply) or are refused before running, alone and inside MULTI. */
+const SCRIPT: string[][] = [
+  ["SET", "k", "v"],
+  ["GET", "k"],
+  ["GET"],
+  ["LPUSH", "k", "x"],
+  ["INCR", "k"],
+  ["NOSUCH"],
+  ["CONFIG", "NOSUCH"],
+  ["CONFIG", "GET", "maxmemory"],
+  ["MULTI"],
+  ["SET", "a", "1"],
+  ["LPUSH", "a", "x"],
+  ["GET"],
+  ["EXEC"],
+  ["MULTI"],
+  ["SET", "b", "1"],
+  ["LPUSH", "b", "x"],
+  ["EXEC"],
+  ["GET", "b"],
+  ["SUBSCRIBE"],
+  ["EXEC"],
+  ["DISCARD"],
+  ["OBJECT", "ENCODING", "nope"],
+  ["HSET", "h", "f"],
+  ["ACL", "SETUSER", "u", "on", "nopass", "+get", "~*"],
+  ["AUTH", "u", "x"],
+  ["SET", "k", "v"],
+  ["GET", "k"],
+];
+
+/** The stats sections as sorted lines, without the time fields. */
+async function statsAfterScript(port: number): Promise<string[]> {
+  const conn = await RawConnection.open(port);
+  try {
+    for (const argv of SCRIPT) await conn.command(...argv);
+    await conn.command("AUTH", "default", "x");
+    const text = [
+      await conn.command("INFO", "commandstats"),
+      await conn.command("INFO", "errorstats"),
+      await conn.command("INFO", "stats"),
+    ].join("\r\n");
+    return text.split("\r\n")
+      .filter((line) => /^(cmdstat_|errorstat_|total_error_replies:)/.test(line))
+      .map((line) => line.replace(/usec=\d+,usec_per_call=[\d.]+,/, ""))
+      .sort();
+  } finally {
+    conn.close();
+  }
+}
+
+Deno.test("INFO commandstats and errorstats count calls, rejections, failures and errors as Redis", async () => {
+  await withServer(async ({ port }) => {
+    const lines = await statsAfterScript(port);
+    assert.ok(lines.includes("cmdstat_get:calls=3,rejected_calls=2,failed_calls=0"), lines.join("\n"));
+    assert.ok(lines.includes("cmdstat_set:calls=2,rejected_calls=1,failed_calls=0"), lines.join("\n"));
+    assert.ok(lines.includes("cmdstat_lpush:calls=2,rejected_calls=0,failed_calls=2"), lines.join("\n"));
+    assert.ok(lines.includes("cmdstat_exec:calls=3,rejected_calls=0,failed_calls=2"), lines.join("\n"));
+    assert.ok(lines.includes("errorstat_WRONGTYPE:count=2"), lines.join("\n"));
+    assert.ok(lines.includes("errorstat_NOPERM:count=1"), lines.join("\n"));
+    assert.ok(!lines.some((line) => line.startsWith("cmdstat_info")), "INFO does not count itself");
+    const conn = await RawConnection.open(port);
+    const all = await conn.command("INFO", "all") as string;
+    assert.match(all, /# Commandstats\r\ncmdstat_/);
+    assert.doesNotMatch(await conn.command("INFO") as string, /# Commandstats/);
+    assert.match(
+      all,
+      /\r\ncmdstat_set:calls=\d+,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=1,failed_calls=0\r\n/,
+    );
+    assert.equal(await conn.command("CONFIG", "RESETSTAT"), "OK");
+    // As in Redis, CONFIG RESETSTAT is counted once it has run, after the reset.
+    assert.match(
+      await conn.command("INFO", "commandstats") as string,
+      /^# Commandstats\r\ncmdstat_config\|resetstat:calls=1,usec=\d+,usec_per_call=[\d.]+,rejected_calls=0,failed_calls=0\r\n$/,
+    );
+    assert.equal(await conn.command("INFO", "errorstats"), "# Errorstats\r\n");
+    assert.match(await conn.command("INFO", "stats") as string, /\r\ntotal_error_replies:0\r\n/);
+    conn.close();
+  });
+});
+
+Deno.test({
+  name: "INFO commandstats and errorstats match redis-server's after the same commands",
+  ignore: !HAVE_REDIS,
+  fn: async () => {
+    const redis = await startRedis();
+    try {
+      const expected = await statsAfterScript(redis.port);
+      await withServer(async ({ port }) => {
+        assert.deepEqual(await statsAfterScript(port), expected);
+      });
+    } finally {
+      await redis.stop();
+    }
+  },
+});
