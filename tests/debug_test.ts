@@ -12,51 +12,10 @@ import {
   type Reply,
   runScript,
   sameRepliesAsRedis,
+  startRedis,
   startTestServer,
-  waitFor,
   withServer,
 } from "./helpers.ts";
-
-/** A redis-server with its own directory and the given extra arguments. */
-async function startOwnRedis(args: string[]): Promise<{ port: number; stop: () => Promise<void> }> {
-  const dir = await Deno.makeTempDir({ prefix: "redix-debug-redis-" });
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  const child = new Deno.Command("redis-server", {
-    args: [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      dir,
-      ...args,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  await waitFor(async () => {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return true;
-    } catch {
-      return false;
-    }
-  }, "redis-server to listen");
-  return {
-    port,
-    stop: async () => {
-      child.kill("SIGKILL");
-      await child.status;
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
 
 /** Runs each script on Redis and Redix, both started with `redisArgs` / `config`, and compares replies. */
 function compareDebug(
@@ -65,7 +24,8 @@ function compareDebug(
   config: Record<string, string>,
 ): (t: Deno.TestContext) => Promise<void> {
   return async (t) => {
-    const redis = await startOwnRedis(redisArgs);
+    const redisDir = await Deno.makeTempDir({ prefix: "redix-debug-redis-" });
+    const redis = await startRedis(["--dir", redisDir, ...redisArgs]);
     const dir = await Deno.makeTempDir({ prefix: "redix-debug-" });
     const redix = await startTestServer({ config: { dir, save: "", ...config } });
     try {
@@ -86,6 +46,7 @@ function compareDebug(
       await redix.close();
       await redis.stop();
       await Deno.remove(dir, { recursive: true });
+      await Deno.remove(redisDir, { recursive: true });
     }
   };
 }

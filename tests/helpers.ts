@@ -204,13 +204,22 @@ export async function waitFor(
   }
 }
 
-/** Starts a throwaway redis-server on a free port, without persistence. */
-export async function startRedis(): Promise<{ port: number; stop: () => Promise<void> }> {
+/**
+ * Starts a throwaway redis-server on a free port, without persistence unless
+ * `args` asks for it (later arguments override earlier ones). With `tls`, the
+ * free port is its TLS port and the plain one is off (`args` then names the
+ * certificate and key).
+ */
+export async function startRedis(
+  args: string[] = [],
+  tls = false,
+): Promise<{ port: number; stop: () => Promise<void> }> {
   const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (probe.addr as Deno.NetAddr).port;
   probe.close();
+  const ports = tls ? ["--port", "0", "--tls-port", String(port)] : ["--port", String(port)];
   const child = new Deno.Command("redis-server", {
-    args: ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+    args: [...ports, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...args],
     stdout: "null",
     stderr: "null",
   }).spawn();

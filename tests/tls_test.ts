@@ -13,7 +13,7 @@
  */
 import assert from "node:assert/strict";
 import { ListenError } from "../lib/mod.ts";
-import { hasProgram, HAVE_REDIS, RawConnection, startTestServer, waitFor } from "./helpers.ts";
+import { hasProgram, HAVE_REDIS, RawConnection, startRedis, startTestServer, waitFor } from "./helpers.ts";
 import { TlsListener } from "../lib/server/tls.ts";
 
 const ROOT = decodeURIComponent(new URL("..", import.meta.url).pathname);
@@ -438,50 +438,6 @@ async function denoPing(certs: Certificates, port: number, who: Presents): Promi
   }
 }
 
-/** Starts redis-server serving TLS only on a free port, with the test certificate and `args`. */
-async function startTlsRedis(
-  certs: Certificates,
-  args: string[],
-): Promise<{ port: number; stop: () => Promise<void> }> {
-  const port = freePort();
-  const child = new Deno.Command("redis-server", {
-    args: [
-      "--port",
-      "0",
-      "--tls-port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--tls-cert-file",
-      certs.cert,
-      "--tls-key-file",
-      certs.key,
-      ...args,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  await waitFor(async () => {
-    try {
-      (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-      return true;
-    } catch {
-      return false;
-    }
-  }, "redis-server to listen on its TLS port");
-  return {
-    port,
-    stop: async () => {
-      child.kill("SIGKILL");
-      await child.status;
-    },
-  };
-}
-
 /**
  * Runs `observe` against Redix serving TLS with `config`, and, where
  * redis-server and redis-cli with TLS are installed, against redis-server with
@@ -503,10 +459,13 @@ async function sameOnBoth<T>(
     await redix.close();
   }
   if (!HAVE_REDIS) return;
-  const redis = await startTlsRedis(
-    certs,
-    Object.entries(config).flatMap(([name, value]) => [`--${name}`, value]),
-  );
+  const redis = await startRedis([
+    "--tls-cert-file",
+    certs.cert,
+    "--tls-key-file",
+    certs.key,
+    ...Object.entries(config).flatMap(([name, value]) => [`--${name}`, value]),
+  ], true);
   try {
     assert.deepEqual(await observe(redis.port), expected, "redis-server");
   } finally {
