@@ -689,6 +689,8 @@ interface Param {
  * parameter adds it here.
  */
 const EFFECTIVE = new Set([
+  "latency-tracking",
+  "latency-tracking-info-percentiles",
   "port",
   "bind",
   "databases",
@@ -1101,6 +1103,11 @@ export class Config {
     const p = this.#param(name);
     if (p.kind !== yesNo) throw new TypeError(`${name} is not a yes/no parameter`);
     return this.#values.get(p) as boolean;
+  }
+
+  /** latency-tracking-info-percentiles, as numbers. */
+  latencyPercentiles(): number[] {
+    return [...this.#values.get(this.#param("latency-tracking-info-percentiles")) as number[]];
   }
 
   /** The addresses of `bind`. */

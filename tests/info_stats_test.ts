@@ -87,6 +87,34 @@ Deno.test("INFO commandstats and errorstats count calls, rejections, failures an
   });
 });
 
+Deno.test("INFO latencystats gives the configured percentiles of the timed calls", async () => {
+  await withServer(async ({ port }) => {
+    const conn = await RawConnection.open(port);
+    for (let i = 0; i < 64; i++) await conn.command("SET", "k", String(i));
+    const number = String.raw`\d+\.\d{3}`;
+    assert.match(
+      await conn.command("INFO", "latencystats") as string,
+      new RegExp(
+        String
+          .raw`^# Latencystats\r\n(.*\r\n)*latency_percentiles_usec_set:p50=${number},p99=${number},p99\.9=${number}\r\n`,
+      ),
+    );
+    assert.match(await conn.command("INFO", "all") as string, /\r\n# Latencystats\r\n/);
+    assert.doesNotMatch(await conn.command("INFO") as string, /# Latencystats/);
+    assert.equal(await conn.command("CONFIG", "SET", "latency-tracking-info-percentiles", "50 90"), "OK");
+    assert.match(
+      await conn.command("INFO", "latencystats") as string,
+      new RegExp(String.raw`\r\nlatency_percentiles_usec_set:p50=${number},p90=${number}\r\n`),
+    );
+    assert.equal(await conn.command("CONFIG", "SET", "latency-tracking", "no"), "OK");
+    assert.equal(await conn.command("INFO", "latencystats"), "# Latencystats\r\n");
+    assert.equal(await conn.command("CONFIG", "SET", "latency-tracking", "yes"), "OK");
+    assert.equal(await conn.command("CONFIG", "RESETSTAT"), "OK");
+    assert.doesNotMatch(await conn.command("INFO", "latencystats") as string, /usec_set:/);
+    conn.close();
+  });
+});
+
 Deno.test({
   name: "INFO commandstats and errorstats match redis-server's after the same commands",
   ignore: !HAVE_REDIS,

@@ -201,6 +201,19 @@ const SECTIONS: Record<string, Section> = {
   modules: () => [],
   errorstats: (server) =>
     [...server.errorStats.byPrefix].map(([prefix, count]) => [`errorstat_${prefix}`, `count=${count}`]),
+  latencystats: (server) => {
+    // As Redis, nothing while latency-tracking is off, though what was recorded stays.
+    if (!server.config.getBool("latency-tracking")) return [];
+    const percentiles = server.config.latencyPercentiles();
+    const lines: [string, string][] = [];
+    for (const command of server.table.all()) {
+      const histogram = command.stats.latency;
+      if (histogram === undefined) continue;
+      const values = percentiles.map((p) => `p${p}=${histogram.percentile(p).toFixed(3)}`);
+      lines.push([`latency_percentiles_usec_${command.name}`, values.join(",")]);
+    }
+    return lines;
+  },
   commandstats: (server) => {
     const lines: [string, string][] = [];
     for (const command of server.table.all()) {
@@ -236,12 +249,15 @@ const ALL_SECTIONS = [
   "modules",
   "commandstats",
   "errorstats",
+  "latencystats",
   "cluster",
   "keyspace",
 ];
 
-/** What INFO and INFO default show: all but commandstats, as in Redis. */
-const DEFAULT_SECTIONS = new Set(ALL_SECTIONS.filter((section) => section !== "commandstats"));
+/** What INFO and INFO default show: all but commandstats and latencystats, as in Redis. */
+const DEFAULT_SECTIONS = new Set(
+  ALL_SECTIONS.filter((section) => section !== "commandstats" && section !== "latencystats"),
+);
 
 /** The title Redis gives a section (`# Server`, `# Errorstats` ...). */
 function title(section: string): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CommandCounters, ErrorStats } from "./command_stats.ts";
+import { CommandCounters, ErrorStats, LatencyHistogram } from "./command_stats.ts";
 
 Deno.test("ErrorStats counts by the first word, ERR when there is none in the first 32 bytes", () => {
   const stats = new ErrorStats();
@@ -24,4 +24,19 @@ Deno.test("CommandCounters extrapolates time from the timed calls", () => {
   assert.equal(counters.usec, 160);
   counters.reset();
   assert.deepEqual([counters.calls, counters.usec, counters.rejected, counters.failed], [0, 0, 0, 0]);
+});
+
+Deno.test("LatencyHistogram percentiles fall within 1.6% of the recorded durations", () => {
+  const histogram = new LatencyHistogram();
+  // 1..1000 us, once each: the p-th percentile is p * 10 us.
+  for (let usec = 1; usec <= 1000; usec++) histogram.record(usec);
+  for (const p of [50, 99, 99.9]) {
+    const expected = Math.ceil(1000 * p / 100);
+    const got = histogram.percentile(p);
+    assert.ok(got >= expected && got <= expected * 1.016 + 0.001, `p${p}: ${got} for ${expected}`);
+  }
+  const small = new LatencyHistogram();
+  small.record(0.05);
+  assert.equal(small.percentile(50), 0.05, "exact below 128 ns");
+  assert.equal(new LatencyHistogram().percentile(50), 0);
 });

@@ -9,7 +9,7 @@
 import { Config, NOTIFY } from "../config.ts";
 import { Logger, type LogLevel } from "../log.ts";
 import { CommandTable } from "../commands/table.ts";
-import { ErrorStats, TIMING_SAMPLE } from "./command_stats.ts";
+import { ErrorStats, LatencyHistogram, TIMING_SAMPLE } from "./command_stats.ts";
 import { KeyFlag } from "../commands/key_specs.ts";
 import { commandDefinitions } from "../commands/mod.ts";
 import type { Database } from "../store/database.ts";
@@ -662,8 +662,10 @@ export class RedixServer {
     }
     this.keyspace.clock.frozen = false;
     if (started >= 0) {
-      counters.sampledUsec += (performance.now() - started) * 1000;
+      const usec = (performance.now() - started) * 1000;
+      counters.sampledUsec += usec;
       counters.sampledCalls++;
+      if (this.config.getBool("latency-tracking")) (counters.latency ??= new LatencyHistogram()).record(usec);
     }
     // Counted once it has run, as Redis does: INFO does not see its own call.
     if (counted) {
