@@ -241,6 +241,7 @@ function generator(seed: number): () => string[] {
     () => ["WATCH", key()],
     () => ["UNWATCH"],
     () => ["DBSIZE"],
+    () => ["ROLE", ...maybe(0.2, () => ["x"])],
     () => ["LRANGE", key(), "0", "-1"],
     () => ["ZRANGE", key(), "0", "-1", "WITHSCORES"],
     () => [pick(["HGETALL", "SMEMBERS", "HKEYS", "HVALS"]), key()],

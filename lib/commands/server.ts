@@ -8,6 +8,15 @@ import { helpReply } from "./connection.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
 
+/** ROLE: without replication, Redix is always a master with no replicas (offset 0). */
+function role(client: Client): void {
+  const w = client.writer;
+  w.array(3);
+  w.bulk("master");
+  w.integer(0);
+  w.array(0);
+}
+
 function time(client: Client): void {
   const micros = BigInt(Math.round((performance.timeOrigin + performance.now()) * 1000));
   client.writer.array(2);
@@ -151,6 +160,17 @@ export const serverCommands: CommandDefinition[] = [
     complexity: "O(1)",
     tips: ["nondeterministic_output"],
     handler: time,
+  },
+  {
+    ...SERVER,
+    name: "role",
+    arity: 1,
+    flags: ["noscript", "loading", "stale", "fast"],
+    categories: ["admin", "dangerous"],
+    since: "2.8.12",
+    summary: "Return the role of the instance in the context of replication",
+    complexity: "O(1)",
+    handler: role,
   },
   {
     ...SERVER,
