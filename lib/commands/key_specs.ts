@@ -253,6 +253,7 @@ export const KEY_SPECS: Readonly<Record<string, readonly KeySpec[]>> = {
   copy: [spec(RO | ACCESS, 1, range(0)), spec(OW | UPDATE, 2, range(0))],
   move: [spec(RW | ACCESS | UPDATE, 1, range(0))],
   touch: [spec(RO, 1, range(-1))],
+  "memory|usage": [spec(RO, 2, range(0))],
   "object|encoding": [spec(RO, 2, range(0))],
   "object|freq": [spec(RO, 2, range(0))],
   "object|idletime": [spec(RO, 2, range(0))],

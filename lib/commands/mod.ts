@@ -14,6 +14,7 @@ import { hashCommands } from "./hashes.ts";
 import { infoCommands } from "./info.ts";
 import { keyCommands } from "./keys.ts";
 import { listCommands } from "./lists.ts";
+import { memoryCommands } from "./memory.ts";
 import { monitorCommands } from "./monitor.ts";
 import { persistenceCommands } from "./persistence.ts";
 import { pubsubCommands } from "./pubsub.ts";
@@ -39,6 +40,7 @@ export const commandDefinitions: CommandDefinition[] = [
   ...sortCommands,
   ...transactionCommands,
   ...serverCommands,
+  ...memoryCommands,
   ...persistenceCommands,
   ...monitorCommands,
   ...infoCommands,
