@@ -689,6 +689,8 @@ interface Param {
  * parameter adds it here.
  */
 const EFFECTIVE = new Set([
+  "slowlog-log-slower-than",
+  "slowlog-max-len",
   "latency-tracking",
   "latency-tracking-info-percentiles",
   "port",

@@ -8,6 +8,46 @@ import { helpReply } from "./connection.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
 
+/** SLOWLOG GET [count]: the newest `count` entries (10 by default, -1 for all), newest first. */
+function slowlogGet(client: Client, argv: string[]): void {
+  const w = client.writer;
+  const entries = client.server.slowlog.entries;
+  let count = 10;
+  if (argv.length === 3) {
+    const n = /^-?\d+$/.test(argv[2]) ? Number(argv[2]) : NaN;
+    if (!Number.isSafeInteger(n) || n < -1) {
+      w.error("ERR count should be greater than or equal to -1");
+      return;
+    }
+    count = n === -1 ? entries.length : n;
+  }
+  const shown = entries.slice(0, count);
+  w.array(shown.length);
+  for (const entry of shown) {
+    w.array(6);
+    w.integer(entry.id);
+    w.integer(entry.time);
+    w.integer(entry.usec);
+    w.bulkArray(entry.argv);
+    w.bulk(entry.peer);
+    w.bulk(entry.clientName);
+  }
+}
+
+function slowlogHelp(client: Client): void {
+  helpReply(client.writer, "SLOWLOG", [
+    "GET [<count>]",
+    "    Return top <count> entries from the slowlog (default: 10, -1 mean all).",
+    "    Entries are made of:",
+    "    id, timestamp, time in microseconds, arguments array, client IP and port,",
+    "    client name",
+    "LEN",
+    "    Return the length of the slowlog.",
+    "RESET",
+    "    Reset the slowlog.",
+  ]);
+}
+
 /** ROLE: without replication, Redix is always a master with no replicas (offset 0). */
 function role(client: Client): void {
   const w = client.writer;
@@ -160,6 +200,63 @@ export const serverCommands: CommandDefinition[] = [
     complexity: "O(1)",
     tips: ["nondeterministic_output"],
     handler: time,
+  },
+  {
+    ...SERVER,
+    name: "slowlog",
+    arity: -2,
+    since: "2.2.12",
+    summary: "A container for slow log commands",
+    complexity: "Depends on subcommand.",
+    subcommands: [
+      {
+        ...SERVER,
+        name: "get",
+        arity: -2,
+        flags: ["admin", "loading", "stale"],
+        since: "2.2.12",
+        summary: "Get the slow log's entries",
+        complexity: "O(N) where N is the number of entries returned",
+        history: [["4.0.0", "Added client IP address, port and name to the reply."]],
+        tips: ["request_policy:all_nodes", "nondeterministic_output"],
+        handler: slowlogGet,
+      },
+      {
+        ...SERVER,
+        name: "len",
+        arity: 2,
+        flags: ["admin", "loading", "stale"],
+        since: "2.2.12",
+        summary: "Get the slow log's length",
+        complexity: "O(1)",
+        tips: ["request_policy:all_nodes", "response_policy:agg_sum", "nondeterministic_output"],
+        handler: (client) => client.writer.integer(client.server.slowlog.entries.length),
+      },
+      {
+        ...SERVER,
+        name: "reset",
+        arity: 2,
+        flags: ["admin", "loading", "stale"],
+        since: "2.2.12",
+        summary: "Clear all entries from the slow log",
+        complexity: "O(N) where N is the number of entries in the slowlog",
+        tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
+        handler: (client) => {
+          client.server.slowlog.reset();
+          client.writer.ok();
+        },
+      },
+      {
+        ...SERVER,
+        name: "help",
+        arity: 2,
+        flags: ["loading", "stale"],
+        since: "6.2.0",
+        summary: "Show helpful text about the different subcommands",
+        complexity: "O(1)",
+        handler: slowlogHelp,
+      },
+    ],
   },
   {
     ...SERVER,

@@ -10,10 +10,10 @@ import type { Command } from "../commands/table.ts";
 import type { Client } from "./client.ts";
 
 /**
- * Arguments Redis 7.0 shows as "(redacted)": credentials. AUTH's all, HELLO's
- * two after AUTH.
+ * Arguments Redis 7.0 shows as "(redacted)" (in MONITOR and SLOWLOG):
+ * credentials. AUTH's all, HELLO's two after AUTH.
  */
-function redacted(argv: readonly string[]): readonly string[] {
+export function redacted(argv: readonly string[]): readonly string[] {
   const name = argv[0].toLowerCase();
   if (name === "auth") return argv.map((arg, i) => i === 0 ? arg : "(redacted)");
   if (name !== "hello") return argv;

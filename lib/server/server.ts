@@ -10,6 +10,7 @@ import { Config, NOTIFY } from "../config.ts";
 import { Logger, type LogLevel } from "../log.ts";
 import { CommandTable } from "../commands/table.ts";
 import { ErrorStats, LatencyHistogram, TIMING_SAMPLE } from "./command_stats.ts";
+import { FAST_TIMING_BELOW_USEC, SlowLog } from "./slowlog.ts";
 import { KeyFlag } from "../commands/key_specs.ts";
 import { commandDefinitions } from "../commands/mod.ts";
 import type { Database } from "../store/database.ts";
@@ -119,6 +120,9 @@ export class RedixServer {
   private errorsSeen = 0;
   /** Calls counted, to time one in TIMING_SAMPLE. */
   private callsCounted = 0;
+  /** SLOWLOG, and its threshold (slowlog-log-slower-than, microseconds; negative: off). */
+  readonly slowlog = new SlowLog();
+  private slowerThan = 10000;
   readonly keyspace: Keyspace;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
@@ -215,6 +219,12 @@ export class RedixServer {
       this.limits.maxQueryBuffer = config.getNumber("client-query-buffer-limit");
       return undefined;
     };
+    const applySlowlog = () => {
+      this.slowerThan = config.getNumber("slowlog-log-slower-than");
+      return undefined;
+    };
+    applySlowlog();
+    config.onChange("slowlog-log-slower-than", applySlowlog);
     const applyHz = () => {
       if (this.cronTimer !== undefined) this.startCron();
       return undefined;
@@ -640,7 +650,11 @@ export class RedixServer {
     // As Redis's AOF loading, which calls commands directly, a replay counts in no statistics.
     const counted = !client.internal;
     const counters = command.stats;
-    const started = counted && (this.callsCounted++ & (TIMING_SAMPLE - 1)) === 0 ? performance.now() : -1;
+    const sampled = counted && (this.callsCounted++ & (TIMING_SAMPLE - 1)) === 0;
+    const slowerThan = this.slowerThan;
+    const forSlowlog = counted && slowerThan >= 0 &&
+      (slowerThan < FAST_TIMING_BELOW_USEC || !command.flags.has("fast"));
+    const started = sampled || forSlowlog ? performance.now() : -1;
     const replyStart = client.writer.length;
     // A CLIENT REPLY OFF earlier in the same EXEC silences the rest of it.
     const wasOff = client.replyMode === "off";
@@ -663,9 +677,20 @@ export class RedixServer {
     this.keyspace.clock.frozen = false;
     if (started >= 0) {
       const usec = (performance.now() - started) * 1000;
-      counters.sampledUsec += usec;
-      counters.sampledCalls++;
-      if (this.config.getBool("latency-tracking")) (counters.latency ??= new LatencyHistogram()).record(usec);
+      if (sampled) {
+        counters.sampledUsec += usec;
+        counters.sampledCalls++;
+        if (this.config.getBool("latency-tracking")) {
+          (counters.latency ??= new LatencyHistogram()).record(usec);
+        }
+      }
+      // The threshold as it is now: a CONFIG SET of it applies to itself, as in Redis.
+      if (
+        forSlowlog && this.slowerThan >= 0 && usec >= this.slowerThan && client.blocked === undefined &&
+        !command.flags.has("skip_slowlog")
+      ) {
+        this.slowlog.push(argv, usec, client.addr, client.name, this.config.getNumber("slowlog-max-len"));
+      }
     }
     // Counted once it has run, as Redis does: INFO does not see its own call.
     if (counted) {
