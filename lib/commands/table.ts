@@ -141,6 +141,11 @@ export interface Command {
   flaggedKeyFinder?: FlaggedKeyFinder;
   /** Redis's doesCommandHaveKeys: a key finder, or a spec that is not NOT_KEY. */
   hasKeys: boolean;
+  /**
+   * Whether SLOWLOG times every call: not for commands flagged `fast` nor those
+   * documented as O(1) (SET), which a clock read would slow by a third.
+   */
+  mayBeSlow: boolean;
   /** Whether keysWithFlags follows the specs first (some are keys and none has VARIABLE_FLAGS). */
   specsFindKeys: boolean;
   notify?: Notify;
@@ -256,6 +261,7 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
     keySpecs,
     flaggedKeyFinder,
     hasKeys: someKeys || def.keyFinder !== undefined || flaggedKeyFinder !== undefined,
+    mayBeSlow: !flags.has("fast") && def.complexity !== "O(1)",
     specsFindKeys: someKeys && !keySpecs.some((spec) => (spec.flags & KeyFlag.VARIABLE_FLAGS) !== 0),
     notify: def.notify,
     parent,

@@ -653,7 +653,7 @@ export class RedixServer {
     const sampled = counted && (this.callsCounted++ & (TIMING_SAMPLE - 1)) === 0;
     const slowerThan = this.slowerThan;
     const forSlowlog = counted && slowerThan >= 0 &&
-      (slowerThan < FAST_TIMING_BELOW_USEC || !command.flags.has("fast"));
+      (command.mayBeSlow || slowerThan < FAST_TIMING_BELOW_USEC);
     const started = sampled || forSlowlog ? performance.now() : -1;
     const replyStart = client.writer.length;
     // A CLIENT REPLY OFF earlier in the same EXEC silences the rest of it.

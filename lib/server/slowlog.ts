@@ -3,8 +3,9 @@
  * microseconds, at most slowlog-max-len of them, as Redis's slowlog.c keeps
  * them (arguments shortened, credentials redacted).
  *
- * What is timed: every command not flagged `fast`; a `fast` command (O(1) or
- * O(log N), most of all traffic) only while the threshold is below
+ * What is timed: every command that may be slow (Command.mayBeSlow: neither
+ * flagged `fast` nor documented as O(1)); the others (GET, SET, INCR ..., most
+ * of all traffic) only while the threshold is below
  * {@link FAST_TIMING_BELOW_USEC}, because reading the clock twice costs about
  * 180 ns in Deno, a third of a pipelined SET. So with the default threshold
  * (10 ms) a GET that stalls is not logged, where Redis would log it.
