@@ -6,7 +6,7 @@
  * @module
  */
 import type { Client } from "../server/client.ts";
-import { entrySize } from "../store/eviction.ts";
+import { entrySize, EXPIRE_OVERHEAD } from "../store/eviction.ts";
 import { helpReply } from "./connection.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
 import { FAILED, integerArg } from "./access.ts";
@@ -41,7 +41,7 @@ function memoryUsage(client: Client, argv: string[]): void {
   }
   const value = client.db.data.get(argv[2]);
   if (value === undefined) w.null();
-  else w.integer(entrySize(argv[2], value) + (client.db.expires.has(argv[2]) ? 48 : 0));
+  else w.integer(entrySize(argv[2], value) + (client.db.expires.has(argv[2]) ? EXPIRE_OVERHEAD : 0));
 }
 
 function memoryHelp(client: Client): void {

@@ -6,6 +6,7 @@
 import type { Client } from "../server/client.ts";
 import { helpReply } from "./connection.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
+import { FAILED, integerAtLeastArg } from "./access.ts";
 import type { CommandDefinition } from "./table.ts";
 
 /** SLOWLOG GET [count]: the newest `count` entries (10 by default, -1 for all), newest first. */
@@ -14,11 +15,8 @@ function slowlogGet(client: Client, argv: string[]): void {
   const entries = client.server.slowlog.entries;
   let count = 10;
   if (argv.length === 3) {
-    const n = /^-?\d+$/.test(argv[2]) ? Number(argv[2]) : NaN;
-    if (!Number.isSafeInteger(n) || n < -1) {
-      w.error("ERR count should be greater than or equal to -1");
-      return;
-    }
+    const n = integerAtLeastArg(client, argv[2], -1, "ERR count should be greater than or equal to -1");
+    if (n === FAILED) return;
     count = n === -1 ? entries.length : n;
   }
   const shown = entries.slice(0, count);
