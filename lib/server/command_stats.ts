@@ -4,16 +4,17 @@
  * ACL, OOM ...) and failures (ran and replied an error); per error prefix
  * (`ERR`, `WRONGTYPE` ...) the error replies sent.
  *
- * Time is sampled: one call in {@link TIMING_SAMPLE} is timed and the total
- * extrapolated, and INFO latencystats' percentiles come from those calls,
- * because reading the clock costs about 90 ns in Deno, a fifth of a pipelined
- * SET; Redis times every call (its clock costs ~20 ns).
+ * Time is sampled: each command's first call and one in {@link TIMING_SAMPLE}
+ * after it are timed and the total extrapolated, and INFO latencystats'
+ * percentiles come from those calls, because a timed call costs about 300 ns
+ * in Deno (two clock reads at ~90 ns, the histogram), more than a whole
+ * pipelined SET; Redis times every call (its clock costs ~20 ns).
  *
  * @module
  */
 
 /** One call in this many is timed (a power of two). */
-export const TIMING_SAMPLE = 16;
+export const TIMING_SAMPLE = 64;
 
 /**
  * Durations in logarithmic buckets, as Redis's HdrHistogram keeps INFO

@@ -118,11 +118,11 @@ export class RedixServer {
    * errors of the commands it ran).
    */
   private errorsSeen = 0;
-  /** Calls counted, to time one in TIMING_SAMPLE. */
-  private callsCounted = 0;
   /** SLOWLOG, and its threshold (slowlog-log-slower-than, microseconds; negative: off). */
   readonly slowlog = new SlowLog();
   private slowerThan = 10000;
+  /** latency-tracking, read once per change rather than per timed call. */
+  private latencyTracking = true;
   readonly keyspace: Keyspace;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
@@ -225,6 +225,12 @@ export class RedixServer {
     };
     applySlowlog();
     config.onChange("slowlog-log-slower-than", applySlowlog);
+    const applyLatencyTracking = () => {
+      this.latencyTracking = config.getBool("latency-tracking");
+      return undefined;
+    };
+    applyLatencyTracking();
+    config.onChange("latency-tracking", applyLatencyTracking);
     const applyHz = () => {
       if (this.cronTimer !== undefined) this.startCron();
       return undefined;
@@ -585,11 +591,12 @@ export class RedixServer {
       rejectCommand(client, argv, command, "LOADING Redis is loading the dataset in memory");
       return;
     }
-    if (this.monitors.clients.has(client) && !Monitors.mayRun(command)) {
+    const isMonitor = this.monitors.clients.size !== 0 && this.monitors.clients.has(client);
+    if (isMonitor && !Monitors.mayRun(command)) {
       rejectCommand(client, argv, command, "ERR Replica can't interact with the keyspace");
       return;
     }
-    if (this.pause.hold(client, command, argv, this.monitors.clients.has(client))) return;
+    if (this.pause.hold(client, command, argv, isMonitor)) return;
     if (queueInMulti(client, command, argv)) return;
     this.call(client, command, argv);
     if (this.blocking.hasReady) this.blocking.serveReady();
@@ -650,7 +657,8 @@ export class RedixServer {
     // As Redis's AOF loading, which calls commands directly, a replay counts in no statistics.
     const counted = !client.internal;
     const counters = command.stats;
-    const sampled = counted && (this.callsCounted++ & (TIMING_SAMPLE - 1)) === 0;
+    // Counted per command, so that each command's first call is timed: a rare one gets a time too.
+    const sampled = counted && (counters.calls & (TIMING_SAMPLE - 1)) === 0;
     const slowerThan = this.slowerThan;
     const forSlowlog = counted && slowerThan >= 0 &&
       (command.mayBeSlow || slowerThan < FAST_TIMING_BELOW_USEC);
@@ -680,7 +688,7 @@ export class RedixServer {
       if (sampled) {
         counters.sampledUsec += usec;
         counters.sampledCalls++;
-        if (this.config.getBool("latency-tracking")) {
+        if (this.latencyTracking) {
           (counters.latency ??= new LatencyHistogram()).record(usec);
         }
       }
