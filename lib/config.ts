@@ -693,6 +693,7 @@ const EFFECTIVE = new Set([
   "slowlog-max-len",
   "latency-tracking",
   "latency-tracking-info-percentiles",
+  "latency-monitor-threshold",
   "port",
   "bind",
   "databases",

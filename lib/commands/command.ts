@@ -152,13 +152,6 @@ function writeCommandDocs(w: ReplyWriter, command: Command): void {
   }
 }
 
-/** Finds "get" or "config|get" by the names COMMAND INFO/DOCS accept. */
-function findByFullName(client: Client, name: string): Command | undefined {
-  const [container, sub] = name.toLowerCase().split("|", 2);
-  const command = client.server.table.lookup(container);
-  return sub === undefined ? command : command?.subcommands?.get(sub);
-}
-
 function commandAll(client: Client): void {
   const commands = [...client.server.table.commands.values()];
   client.writer.array(commands.length);
@@ -177,7 +170,7 @@ function commandInfo(client: Client, argv: string[]): void {
   const w = client.writer;
   w.array(argv.length - 2);
   for (const name of argv.slice(2)) {
-    const command = findByFullName(client, name);
+    const command = client.server.table.lookupFullName(name);
     if (command) writeCommandInfo(w, command);
     else w.nullArray();
   }
@@ -187,7 +180,7 @@ function commandDocs(client: Client, argv: string[]): void {
   const w = client.writer;
   const commands = argv.length === 2
     ? [...client.server.table.commands.values()]
-    : argv.slice(2).map((name) => findByFullName(client, name)).filter((c) => c !== undefined);
+    : argv.slice(2).map((name) => client.server.table.lookupFullName(name)).filter((c) => c !== undefined);
   w.map(commands.length);
   for (const command of commands) {
     w.bulk(command.name);

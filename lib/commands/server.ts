@@ -1,5 +1,6 @@
 /**
- * Server commands: TIME, DBSIZE, FLUSHDB, FLUSHALL, SHUTDOWN and CONFIG.
+ * Server commands: TIME, DBSIZE, FLUSHDB, FLUSHALL, SHUTDOWN, CONFIG, SLOWLOG,
+ * LATENCY and ROLE.
  *
  * @module
  */
@@ -7,7 +8,7 @@ import type { Client } from "../server/client.ts";
 import { helpReply } from "./connection.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
 import { FAILED, integerAtLeastArg } from "./access.ts";
-import type { CommandDefinition } from "./table.ts";
+import type { Command, CommandDefinition } from "./table.ts";
 
 /** SLOWLOG GET [count]: the newest `count` entries (10 by default, -1 for all), newest first. */
 function slowlogGet(client: Client, argv: string[]): void {
@@ -44,6 +45,112 @@ function slowlogHelp(client: Client): void {
     "RESET",
     "    Reset the slowlog.",
   ]);
+}
+
+function latencyHelp(client: Client): void {
+  helpReply(client.writer, "LATENCY", [
+    "DOCTOR",
+    "    Return a human readable latency analysis report.",
+    "GRAPH <event>",
+    "    Return an ASCII latency graph for the <event> class.",
+    "HISTORY <event>",
+    "    Return time-latency samples for the <event> class.",
+    "LATEST",
+    "    Return the latest latency samples for all events.",
+    "RESET [<event> ...]",
+    "    Reset latency data of one or more <event> classes.",
+    "    (default: reset all data for all event classes)",
+    "HISTOGRAM [COMMAND ...]",
+    "    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.",
+    "    If no commands are specified then all histograms are replied.",
+  ]);
+}
+
+function latencyLatest(client: Client): void {
+  const w = client.writer;
+  const spikes = client.server.latencyMonitor.latest();
+  w.array(spikes.length);
+  for (const spike of spikes) {
+    w.array(4);
+    w.bulk(spike.event);
+    w.integer(spike.time);
+    w.integer(spike.latency);
+    w.integer(spike.max);
+  }
+}
+
+function latencyHistory(client: Client, argv: string[]): void {
+  const w = client.writer;
+  const samples = client.server.latencyMonitor.history(argv[2]);
+  w.array(samples.length);
+  for (const [time, ms] of samples) {
+    w.array(2);
+    w.integer(time);
+    w.integer(ms);
+  }
+}
+
+function latencyGraph(client: Client, argv: string[]): void {
+  const graph = client.server.latencyMonitor.graph(argv[2]);
+  if (graph === undefined) client.writer.error(`ERR No samples available for event '${argv[2]}'`);
+  else client.writer.verbatim(graph);
+}
+
+function latencyDoctor(client: Client): void {
+  const server = client.server;
+  client.writer.verbatim(server.latencyMonitor.doctor({
+    threshold: server.config.getNumber("latency-monitor-threshold"),
+    slowlogSlowerThan: server.config.getNumber("slowlog-log-slower-than"),
+    anonHugePages: anonHugePagesBytes(),
+  }));
+}
+
+/** The process's transparent huge pages (AnonHugePages in /proc/self/smaps_rollup), 0 where unknown. */
+function anonHugePagesBytes(): number {
+  try {
+    const match = /^AnonHugePages:\s+(\d+) kB/m.exec(Deno.readTextFileSync("/proc/self/smaps_rollup"));
+    return match === null ? 0 : Number(match[1]) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * LATENCY HISTOGRAM [command ...]: per command (a container's subcommands
+ * each), its calls and their cumulative latency distribution; every command
+ * with one when none is named. Redix times one call in 64 (TIMING_SAMPLE),
+ * so the distribution of the timed calls is scaled to all calls.
+ */
+function latencyHistogram(client: Client, argv: string[]): void {
+  const table = client.server.table;
+  const chosen: Command[] = [];
+  if (argv.length === 2) {
+    chosen.push(...table.all());
+  } else {
+    for (const name of argv.slice(2)) {
+      const command = table.lookupFullName(name);
+      if (command === undefined) continue;
+      chosen.push(command, ...(command.subcommands?.values() ?? []));
+    }
+  }
+  const withData = chosen.filter((command) => command.stats.latency !== undefined);
+  const w = client.writer;
+  w.map(withData.length);
+  for (const command of withData) {
+    const histogram = command.stats.latency!;
+    const calls = command.stats.calls;
+    const buckets = histogram.cumulativeByPowersOfTwo(calls / histogram.count);
+    w.bulk(command.name);
+    w.map(2);
+    w.bulk("calls");
+    w.integer(calls);
+    w.bulk("histogram_usec");
+    w.map(buckets.length);
+    for (const [usec, count] of buckets) {
+      w.integer(usec);
+      w.integer(count);
+    }
+  }
 }
 
 /** ROLE: without replication, Redix is always a master with no replicas (offset 0). */
@@ -185,7 +292,8 @@ function configHelp(client: Client): void {
 }
 
 const SERVER = { group: "server" };
-const CONFIG_FLAGS: CommandDefinition["flags"] = ["admin", "noscript", "loading", "stale"];
+const ADMIN_FLAGS: CommandDefinition["flags"] = ["admin", "noscript", "loading", "stale"];
+const LATENCY_TIPS = ["nondeterministic_output", "request_policy:all_nodes", "response_policy:special"];
 
 export const serverCommands: CommandDefinition[] = [
   {
@@ -253,6 +361,99 @@ export const serverCommands: CommandDefinition[] = [
         summary: "Show helpful text about the different subcommands",
         complexity: "O(1)",
         handler: slowlogHelp,
+      },
+    ],
+  },
+  {
+    ...SERVER,
+    name: "latency",
+    arity: -2,
+    since: "2.8.13",
+    summary: "A container for latency diagnostics commands",
+    complexity: "Depends on subcommand.",
+    subcommands: [
+      {
+        ...SERVER,
+        name: "doctor",
+        arity: 2,
+        flags: ADMIN_FLAGS,
+        since: "2.8.13",
+        summary: "Return a human readable latency analysis report.",
+        complexity: "O(1)",
+        tips: LATENCY_TIPS,
+        handler: latencyDoctor,
+      },
+      {
+        ...SERVER,
+        name: "graph",
+        arity: 3,
+        flags: ADMIN_FLAGS,
+        since: "2.8.13",
+        summary: "Return a latency graph for the event.",
+        complexity: "O(1)",
+        tips: LATENCY_TIPS,
+        handler: latencyGraph,
+      },
+      {
+        ...SERVER,
+        name: "histogram",
+        arity: -2,
+        flags: ADMIN_FLAGS,
+        since: "7.0.0",
+        summary: "Return the cumulative distribution of latencies of a subset of commands or all.",
+        complexity: "O(N) where N is the number of commands with latency information being retrieved.",
+        tips: LATENCY_TIPS,
+        handler: latencyHistogram,
+      },
+      {
+        ...SERVER,
+        name: "history",
+        arity: 3,
+        flags: ADMIN_FLAGS,
+        since: "2.8.13",
+        summary: "Return timestamp-latency samples for the event.",
+        complexity: "O(1)",
+        tips: LATENCY_TIPS,
+        handler: latencyHistory,
+      },
+      {
+        ...SERVER,
+        name: "latest",
+        arity: 2,
+        flags: ADMIN_FLAGS,
+        since: "2.8.13",
+        summary: "Return the latest latency samples for all events.",
+        complexity: "O(1)",
+        tips: LATENCY_TIPS,
+        handler: latencyLatest,
+      },
+      {
+        ...SERVER,
+        name: "reset",
+        arity: -2,
+        flags: ADMIN_FLAGS,
+        since: "2.8.13",
+        summary: "Reset latency data for one or more events.",
+        complexity: "O(1)",
+        tips: ["request_policy:all_nodes", "response_policy:all_succeeded"],
+        handler: (client, argv) => {
+          const monitor = client.server.latencyMonitor;
+          client.writer.integer(
+            argv.length === 2
+              ? monitor.reset()
+              : argv.slice(2).reduce((n, event) => n + monitor.reset(event), 0),
+          );
+        },
+      },
+      {
+        ...SERVER,
+        name: "help",
+        arity: 2,
+        flags: ["loading", "stale"],
+        since: "2.8.13",
+        summary: "Show helpful text about the different subcommands.",
+        complexity: "O(1)",
+        handler: latencyHelp,
       },
     ],
   },
@@ -335,7 +536,7 @@ export const serverCommands: CommandDefinition[] = [
         ...SERVER,
         name: "get",
         arity: -3,
-        flags: CONFIG_FLAGS,
+        flags: ADMIN_FLAGS,
         since: "2.0.0",
         summary: "Get the values of configuration parameters",
         complexity: "O(N) when N is the number of configuration parameters provided",
@@ -346,7 +547,7 @@ export const serverCommands: CommandDefinition[] = [
         ...SERVER,
         name: "set",
         arity: -4,
-        flags: CONFIG_FLAGS,
+        flags: ADMIN_FLAGS,
         since: "2.0.0",
         summary: "Set configuration parameters to the given values",
         complexity: "O(N) when N is the number of configuration parameters provided",
@@ -358,7 +559,7 @@ export const serverCommands: CommandDefinition[] = [
         ...SERVER,
         name: "resetstat",
         arity: 2,
-        flags: CONFIG_FLAGS,
+        flags: ADMIN_FLAGS,
         since: "2.0.0",
         summary: "Reset the stats returned by INFO",
         complexity: "O(1)",
@@ -368,7 +569,7 @@ export const serverCommands: CommandDefinition[] = [
         ...SERVER,
         name: "rewrite",
         arity: 2,
-        flags: CONFIG_FLAGS,
+        flags: ADMIN_FLAGS,
         since: "2.8.0",
         summary: "Rewrite the configuration file with the in memory configuration",
         complexity: "O(1)",

@@ -301,6 +301,13 @@ export class CommandTable {
     return this.bySpelling.get(name) ?? this.commands.get(name.toLowerCase());
   }
 
+  /** Finds "get" or "config|get", the full names COMMAND INFO, COMMAND DOCS and LATENCY HISTOGRAM take. */
+  lookupFullName(name: string): Command | undefined {
+    const [container, sub] = name.toLowerCase().split("|", 2);
+    const command = this.lookup(container);
+    return sub === undefined ? command : command?.subcommands?.get(sub);
+  }
+
   /** Resolves "CONFIG GET" style pairs; undefined when either part is unknown. */
   lookupFull(argv: readonly string[]): Command | undefined {
     const command = this.lookup(argv[0]);

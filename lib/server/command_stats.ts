@@ -36,6 +36,33 @@ export class LatencyHistogram {
     this.total++;
   }
 
+  /**
+   * LATENCY HISTOGRAM's buckets, as Redis reads its HdrHistogram: at each power
+   * of two from 1024 ns, how many calls took at most that long (up to the
+   * value's highest equivalent at 2 significant digits, which is also the key,
+   * in microseconds), listed where the count grows. Counts are multiplied by
+   * `scale`, which extrapolates timed calls to all calls.
+   */
+  cumulativeByPowersOfTwo(scale: number): [usec: number, calls: number][] {
+    const buckets = [...this.counts.keys()].sort((a, b) => a - b);
+    const result: [number, number][] = [];
+    let at = 0;
+    let cumulative = 0;
+    for (let level = 1024; cumulative < this.total; level *= 2) {
+      const highest = level + level / 128 - 1;
+      const before = cumulative;
+      while (at < buckets.length && (buckets[at] % 128) * 2 ** Math.floor(buckets[at] / 128) <= highest) {
+        cumulative += this.counts.get(buckets[at++])!;
+      }
+      if (cumulative > before) result.push([Math.floor(highest / 1000), Math.round(cumulative * scale)]);
+    }
+    return result;
+  }
+
+  get count(): number {
+    return this.total;
+  }
+
   /** The duration (microseconds, the top of its bucket) that `percent` of the calls took at most. */
   percentile(percent: number): number {
     const wanted = Math.max(1, Math.ceil(this.total * percent / 100));

@@ -40,3 +40,24 @@ Deno.test("LatencyHistogram percentiles fall within 1.6% of the recorded duratio
   assert.equal(small.percentile(50), 0.05, "exact below 128 ns");
   assert.equal(new LatencyHistogram().percentile(50), 0);
 });
+
+Deno.test("LatencyHistogram gives LATENCY HISTOGRAM's power-of-two buckets with Redis's keys", () => {
+  const histogram = new LatencyHistogram();
+  // The durations of seven LRANGE calls whose buckets redis-server 7.0.15 reported as
+  // 8 1 66 2 132 3 528 4 2113 5 4227 6 8454 7 (microseconds, cumulative calls).
+  for (const usec of [5, 40, 100, 380, 1500, 3700, 7600]) histogram.record(usec);
+  assert.deepEqual(histogram.cumulativeByPowersOfTwo(1), [
+    [8, 1],
+    [66, 2],
+    [132, 3],
+    [528, 4],
+    [2113, 5],
+    [4227, 6],
+    [8454, 7],
+  ]);
+  // A SET-like spread: 1 us and below lands in the first bucket; counts scale (one call in 64 timed).
+  const fast = new LatencyHistogram();
+  for (const usec of [0.3, 1, 1.5, 1.9, 3]) fast.record(usec);
+  assert.deepEqual(fast.cumulativeByPowersOfTwo(64), [[1, 128], [2, 256], [4, 320]]);
+  assert.deepEqual(new LatencyHistogram().cumulativeByPowersOfTwo(1), []);
+});

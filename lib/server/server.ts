@@ -11,6 +11,7 @@ import { Logger, type LogLevel } from "../log.ts";
 import { CommandTable } from "../commands/table.ts";
 import { ErrorStats, LatencyHistogram, TIMING_SAMPLE } from "./command_stats.ts";
 import { FAST_TIMING_BELOW_USEC, SlowLog } from "./slowlog.ts";
+import { LatencyMonitor } from "./latency_monitor.ts";
 import { KeyFlag } from "../commands/key_specs.ts";
 import { commandDefinitions } from "../commands/mod.ts";
 import type { Database } from "../store/database.ts";
@@ -123,6 +124,9 @@ export class RedixServer {
   private slowerThan = 10000;
   /** latency-tracking, read once per change rather than per timed call. */
   private latencyTracking = true;
+  /** LATENCY's spikes, and latency-monitor-threshold (milliseconds; 0: off). */
+  readonly latencyMonitor = new LatencyMonitor();
+  private latencyThreshold = 0;
   readonly keyspace: Keyspace;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
@@ -231,6 +235,12 @@ export class RedixServer {
     };
     applyLatencyTracking();
     config.onChange("latency-tracking", applyLatencyTracking);
+    const applyLatencyThreshold = () => {
+      this.latencyThreshold = config.getNumber("latency-monitor-threshold");
+      return undefined;
+    };
+    applyLatencyThreshold();
+    config.onChange("latency-monitor-threshold", applyLatencyThreshold);
     const applyHz = () => {
       if (this.cronTimer !== undefined) this.startCron();
       return undefined;
@@ -662,7 +672,8 @@ export class RedixServer {
     const slowerThan = this.slowerThan;
     const forSlowlog = counted && slowerThan >= 0 &&
       (command.mayBeSlow || slowerThan < FAST_TIMING_BELOW_USEC);
-    const started = sampled || forSlowlog ? performance.now() : -1;
+    const forLatencyMonitor = counted && this.latencyThreshold > 0;
+    const started = sampled || forSlowlog || forLatencyMonitor ? performance.now() : -1;
     const replyStart = client.writer.length;
     // A CLIENT REPLY OFF earlier in the same EXEC silences the rest of it.
     const wasOff = client.replyMode === "off";
@@ -698,6 +709,10 @@ export class RedixServer {
         !command.flags.has("skip_slowlog")
       ) {
         this.slowlog.push(argv, usec, client.addr, client.name, this.config.getNumber("slowlog-max-len"));
+      }
+      const ms = Math.floor(usec / 1000);
+      if (forLatencyMonitor && ms >= this.latencyThreshold && client.blocked === undefined) {
+        this.latencyMonitor.add(command.flags.has("fast") ? "fast-command" : "command", ms);
       }
     }
     // Counted once it has run, as Redis does: INFO does not see its own call.
