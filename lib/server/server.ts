@@ -742,9 +742,20 @@ export class RedixServer {
     }
     this.dirty++;
     if (this.eviction.limit !== 0) this.eviction.wrote(db, argv);
-    if (this.heldPropagation !== undefined) this.heldPropagation.push({ db, argv });
-    else for (const listener of this.propagationListeners) listener(db.index, argv);
-    if (this.modifiedKeysListeners.some((listener) => listener.listening)) this.signalModifiedKeys(db, argv);
+    if (this.heldPropagation !== undefined) {
+      this.heldPropagation.push({ db, argv });
+    } else {
+      // Indexed loops: this runs for every write, and for-of and some() with a closure cost ~8 ns more.
+      const listeners = this.propagationListeners;
+      for (let i = 0; i < listeners.length; i++) listeners[i](db.index, argv);
+    }
+    const watchers = this.modifiedKeysListeners;
+    for (let i = 0; i < watchers.length; i++) {
+      if (watchers[i].listening) {
+        this.signalModifiedKeys(db, argv);
+        break;
+      }
+    }
   }
 
   /**
