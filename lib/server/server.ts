@@ -680,7 +680,9 @@ export class RedixServer {
     this.unnotifiedWrite = command.notify !== undefined && this.notifications.flags !== 0
       ? { command, argv }
       : undefined;
-    this.keyspace.clock.frozen = client.noTouch && command.name !== "touch";
+    // Only a CLIENT NO-TOUCH client freezes the clock: no store for everyone else.
+    const noTouch = client.noTouch;
+    if (noTouch) this.keyspace.clock.frozen = command.name !== "touch";
     const tracking = this.tracking.count !== 0;
     if (tracking) this.tracking.begin(client);
     try {
@@ -693,7 +695,7 @@ export class RedixServer {
       this.log.warning(`Command ${command.name} failed: ${error instanceof Error ? error.stack : error}`);
       client.writer.error(`ERR internal error while running '${command.name}': ${error}`);
     }
-    this.keyspace.clock.frozen = false;
+    if (noTouch) this.keyspace.clock.frozen = false;
     if (started >= 0) {
       const usec = (performance.now() - started) * 1000;
       if (sampled) {
