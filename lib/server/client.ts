@@ -185,7 +185,7 @@ export class Client {
     }
     if (n === null) return false;
     this.server.stats.netInputBytes += n;
-    this.lastInteraction = Date.now();
+    this.lastInteraction = this.server.coarseNow;
     return this.withinQueryBufferLimit();
   }
 
@@ -245,7 +245,7 @@ export class Client {
     } finally {
       this.idle = false;
     }
-    this.lastInteraction = Date.now();
+    this.lastInteraction = this.server.coarseNow;
     return !this.closeAfterReply;
   }
 
@@ -272,7 +272,7 @@ export class Client {
         }
         this.server.stats.netOutputBytes += data.length;
         // As Redis's writeToClient, output sent counts as interaction for `timeout`.
-        this.lastInteraction = Date.now();
+        this.lastInteraction = this.server.coarseNow;
       }
     } finally {
       this.inFlight = 0;
