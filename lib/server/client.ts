@@ -23,6 +23,9 @@ const OUTPUT_FLUSH_THRESHOLD = 64 * 1024;
 
 const UNBLOCKED: unique symbol = Symbol("unblocked");
 
+/** flush()'s answer when there is nothing to send, without a new promise each time. */
+const NOTHING_TO_SEND = Promise.resolve();
+
 /** How {@link Client.runCommands} ended: all buffered commands run, stopped to wait, or the connection must end. */
 const RAN_ALL = 0;
 const STOPPED = 1;
@@ -84,8 +87,13 @@ export class Client {
   /** A read started while blocked and not yet consumed, into {@link blockedReadBuffer}. */
   private readWhileBlocked: Promise<number | null> | undefined;
   private blockedReadBuffer: Uint8Array | undefined;
-  /** The sending loop in progress, if any (see {@link flush}). */
+  /**
+   * The last sending loop (see {@link flush}), and whether it still runs: a
+   * flag its own body sets and clears, so that a loop that ends before
+   * flush() has stored its promise never looks in progress.
+   */
   private flushing: Promise<void> | undefined;
+  private sending = false;
   /** Bytes taken from the writer by the sending loop and not yet written to the socket. */
   private inFlight = 0;
   /** Resolves when the connection loop has ended. */
@@ -155,7 +163,7 @@ export class Client {
           }
         }
         // Reads wait for sends in progress too (someone else's flush: a PUBLISH, a MONITOR feed): back-pressure.
-        if (this.writer.length !== 0 || this.flushing !== undefined) await this.flush();
+        if (this.writer.length !== 0 || this.sending) await this.flush();
       }
     } catch (error) {
       if (error instanceof ProtocolError) {
@@ -254,12 +262,16 @@ export class Client {
    * replies go out in order whoever produced them.
    */
   flush(): Promise<void> {
-    this.flushing ??= this.send().finally(() => this.flushing = undefined);
-    return this.flushing;
+    if (!this.sending) {
+      if (this.writer.length === 0) return NOTHING_TO_SEND;
+      this.flushing = this.send();
+    }
+    return this.flushing!;
   }
 
   private async send(): Promise<void> {
     const writer = this.writer;
+    this.sending = true;
     try {
       while (writer.length !== 0) {
         // The writes these replies acknowledge reach the AOF first (fsynced with appendfsync always).
@@ -276,6 +288,7 @@ export class Client {
       }
     } finally {
       this.inFlight = 0;
+      this.sending = false;
     }
   }
 
