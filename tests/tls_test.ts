@@ -198,6 +198,17 @@ function tlsConfig(certs: { cert: string; key: string }, tlsPort: number): Recor
   };
 }
 
+/** Starts redis-server with a TLS port and `tlsArgs`, expects it to refuse to start, and returns its log. */
+async function redisStartFailure(tlsArgs: string[]): Promise<string> {
+  const { code, stdout } = await new Deno.Command("redis-server", {
+    args: ["--port", "0", "--tls-port", String(freePort()), ...tlsArgs, "--save", ""],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(code, 1);
+  return decoder.decode(stdout);
+}
+
 Deno.test({
   name: "TLS: clients on tls-port, the plain port alongside, TLS only with port 0, start-up errors",
   ignore: !HAVE_OPENSSL,
@@ -678,31 +689,19 @@ Deno.test({
               error instanceof ListenError && error.message.startsWith(`Failed to configure TLS: ${message}`),
           );
           if (!HAVE_REDIS) continue;
-          const { code, stdout } = await new Deno.Command("redis-server", {
-            args: [
-              "--port",
-              "0",
-              "--tls-port",
-              String(freePort()),
-              "--tls-cert-file",
-              cert,
-              "--tls-key-file",
-              key,
-              "--tls-auth-clients",
-              "no",
-              "--save",
-              "",
-            ],
-            stdout: "piped",
-            stderr: "piped",
-          }).output();
-          assert.equal(code, 1);
+          const log = await redisStartFailure([
+            "--tls-cert-file",
+            cert,
+            "--tls-key-file",
+            key,
+            "--tls-auth-clients",
+            "no",
+          ]);
           // Redis's reason is OpenSSL's ("error:05800074:x509 certificate routines::key values mismatch").
           const [prefix, detail] = [
             message.slice(0, message.lastIndexOf(": ") + 2),
             message.split(": ").at(-1)!,
           ];
-          const log = decoder.decode(stdout);
           assert.ok(log.includes(prefix) && log.includes(detail), log);
         }
       });
@@ -727,26 +726,15 @@ Deno.test({
               ) && error.message.includes(reason),
           );
           if (!HAVE_REDIS) continue;
-          const { code, stdout } = await new Deno.Command("redis-server", {
-            args: [
-              "--port",
-              "0",
-              "--tls-port",
-              String(freePort()),
-              "--tls-cert-file",
-              certs.cert,
-              "--tls-key-file",
-              certs.key,
-              "--tls-ca-cert-file",
-              file,
-              "--save",
-              "",
-            ],
-            stdout: "piped",
-            stderr: "piped",
-          }).output();
-          assert.equal(code, 1);
-          assert.match(decoder.decode(stdout), /Failed to configure CA certificate\(s\) file\/directory: /);
+          const log = await redisStartFailure([
+            "--tls-cert-file",
+            certs.cert,
+            "--tls-key-file",
+            certs.key,
+            "--tls-ca-cert-file",
+            file,
+          ]);
+          assert.match(log, /Failed to configure CA certificate\(s\) file\/directory: /);
         }
       });
     } finally {
