@@ -38,18 +38,18 @@ async function run(port: number, protocol: 2 | 3): Promise<Reply[]> {
     await send("LATENCY", "NOSUCH");
     await send("LATENCY", "GRAPH");
     await send("LATENCY");
-    await send("CONFIG", "SET", "latency-monitor-threshold", "5");
+    await send("CONFIG", "SET", "latency-monitor-threshold", "100");
     await send("LATENCY", "DOCTOR");
-    // Quicker than the threshold: no spike.
+    // Quicker than the threshold, even on a loaded machine (DOCTOR reads /proc): no spike.
     await send("DEBUG", "SLEEP", "0");
     await send("LATENCY", "LATEST");
-    await send("DEBUG", "SLEEP", "0.02");
+    await send("DEBUG", "SLEEP", "0.2");
     const latest = await conn.command("LATENCY", "LATEST") as Reply[][];
     assert.equal(latest.length, 1, JSON.stringify(latest));
     const [event, time, ms, max] = latest[0];
     assert.equal(event, "command");
     assert.ok(Math.abs(Number(time) - Date.now() / 1000) < 5, `time ${time}`);
-    assert.ok(Number(ms) >= 20 && Number(max) === Number(ms), `latency ${ms}, max ${max}`);
+    assert.ok(Number(ms) >= 200 && Number(max) === Number(ms), `latency ${ms}, max ${max}`);
     replies.push(masked(latest));
     replies.push(masked(await conn.command("LATENCY", "HISTORY", "command")));
     replies.push(masked(await conn.command("LATENCY", "GRAPH", "command")));
