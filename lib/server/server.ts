@@ -220,59 +220,40 @@ export class RedixServer {
   /** Wires runtime-changeable parameters to what they control. */
   private applyConfig(): void {
     const config = this.config;
-    const applyLog = () => {
+    /** Applies the parameters `names` now, and again after every CONFIG SET of one of them. */
+    const follow = (names: string[], apply: () => void) => {
+      apply();
+      for (const name of names) {
+        config.onChange(name, () => {
+          apply();
+          return undefined;
+        });
+      }
+    };
+    follow(["loglevel", "logfile"], () => {
       this.log.level = config.getString("loglevel") as LogLevel;
       this.log.file = config.getString("logfile");
-      return undefined;
-    };
-    const applyLimits = () => {
+    });
+    follow(["proto-max-bulk-len", "client-query-buffer-limit"], () => {
       this.limits.maxBulkLen = config.getNumber("proto-max-bulk-len");
       this.limits.maxQueryBuffer = config.getNumber("client-query-buffer-limit");
-      return undefined;
-    };
-    const applySlowlog = () => {
-      this.slowerThan = config.getNumber("slowlog-log-slower-than");
-      return undefined;
-    };
-    applySlowlog();
-    config.onChange("slowlog-log-slower-than", applySlowlog);
-    const applyLatencyTracking = () => {
-      this.latencyTracking = config.getBool("latency-tracking");
-      return undefined;
-    };
-    applyLatencyTracking();
-    config.onChange("latency-tracking", applyLatencyTracking);
-    const applyLatencyThreshold = () => {
-      this.latencyThreshold = config.getNumber("latency-monitor-threshold");
-      return undefined;
-    };
-    applyLatencyThreshold();
-    config.onChange("latency-monitor-threshold", applyLatencyThreshold);
-    const applyHz = () => {
-      if (this.cronTimer !== undefined) this.startCron();
-      return undefined;
-    };
-    const applyAccessClock = () => {
+    });
+    follow(["slowlog-log-slower-than"], () => this.slowerThan = config.getNumber("slowlog-log-slower-than"));
+    follow(["latency-tracking"], () => this.latencyTracking = config.getBool("latency-tracking"));
+    follow(
+      ["latency-monitor-threshold"],
+      () => this.latencyThreshold = config.getNumber("latency-monitor-threshold"),
+    );
+    follow(["maxmemory-policy", "lfu-log-factor", "lfu-decay-time"], () => {
       const clock = this.keyspace.clock;
       clock.lfu = config.getString("maxmemory-policy").endsWith("-lfu");
       clock.lfuLogFactor = config.getNumber("lfu-log-factor");
       clock.lfuDecayTime = config.getNumber("lfu-decay-time");
-      return undefined;
-    };
-    applyLog();
-    applyLimits();
-    applyAccessClock();
-    for (const name of ["maxmemory-policy", "lfu-log-factor", "lfu-decay-time"]) {
-      config.onChange(name, applyAccessClock);
-    }
-    const applyEviction = () => {
-      this.eviction.configure();
-      return undefined;
-    };
-    applyEviction();
-    for (const name of ["maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity"]) {
-      config.onChange(name, applyEviction);
-    }
+    });
+    follow(
+      ["maxmemory-policy", "maxmemory-samples", "maxmemory-eviction-tenacity"],
+      () => this.eviction.configure(),
+    );
     config.onChange("maxmemory", () => {
       this.eviction.configure();
       // As Redis's CONFIG SET maxmemory: evict down to a lower limit at once (in the background past
@@ -290,11 +271,10 @@ export class RedixServer {
       }
       return undefined;
     });
-    config.onChange("loglevel", applyLog);
-    config.onChange("logfile", applyLog);
-    config.onChange("proto-max-bulk-len", applyLimits);
-    config.onChange("client-query-buffer-limit", applyLimits);
-    config.onChange("hz", applyHz);
+    config.onChange("hz", () => {
+      if (this.cronTimer !== undefined) this.startCron();
+      return undefined;
+    });
     this.registerTlsHooks();
     config.onChange("appendonly", () => {
       if (!config.getBool("appendonly")) {
