@@ -699,9 +699,11 @@ export class RedixServer {
       ) {
         this.slowlog.push(argv, usec, client.addr, client.name, this.config.getNumber("slowlog-max-len"));
       }
-      const ms = Math.floor(usec / 1000);
-      if (forLatencyMonitor && ms >= this.latencyThreshold && client.blocked === undefined) {
-        this.latencyMonitor.add(command.flags.has("fast") ? "fast-command" : "command", ms);
+      if (forLatencyMonitor && usec >= this.latencyThreshold * 1000 && client.blocked === undefined) {
+        this.latencyMonitor.add(
+          command.flags.has("fast") ? "fast-command" : "command",
+          Math.floor(usec / 1000),
+        );
       }
     }
     // Counted once it has run, as Redis does: INFO does not see its own call.
