@@ -74,6 +74,9 @@ const SCRIPTS: Record<string, string[][]> = {
     ["ZADD", "s", "1.1", "a", "0.1", "b", "inf", "c", "-inf", "d", "+inf", "e", "-INFINITY", "f"],
     ["ZADD", "s", "0x10", "g", "1e3", "h", "0x1p-3", "i", ".5", "j", "5.", "k", "+3", "l", "1E2", "m"],
     ["ZADD", "s", "1e-320", "n", "-0", "o", "123456789012345678", "p", "3.0000000000000004", "q"],
+    // Zero-padded, as redis-benchmark sends them; and the edges of the short-integer fast path.
+    ["ZADD", "s", "000000012345", "r", "-007", "t", "999999999999999", "u", "9999999999999999", "v", "-", "w"],
+    ["ZADD", "s", "000000012345", "r", "-007", "t", "999999999999999", "u", "9999999999999999", "v"],
     ["ZRANGE", "s", "0", "-1", "WITHSCORES"],
     ["ZSCORE", "s", "a"],
     ["ZMSCORE", "s", "a", "c", "d", "missing", "o"],

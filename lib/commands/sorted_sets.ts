@@ -47,7 +47,8 @@ const POSITIVE = "ERR value is out of range, must be positive";
  * underflows to zero ("inf" itself is fine); null when it is not one.
  */
 function parseScore(text: string): number | null {
-  if (text.length === 0 || /^[\t\n\v\f\r ]/.test(text)) return null;
+  const first = text.charCodeAt(0);
+  if (Number.isNaN(first) || first === 32 || (first >= 9 && first <= 13)) return null;
   const { value, end, range } = strtod(text);
   if (end !== text.length || Number.isNaN(value)) return null;
   if (range && (value === 0 || !Number.isFinite(value))) return null;
@@ -147,6 +148,8 @@ function zaddGeneric(client: Client, argv: string[], incrOnly: boolean): void {
   let nx = false, xx = false, gt = false, lt = false, ch = false, incr = incrOnly;
   let at = 2;
   for (; !incrOnly && at < argv.length; at++) {
+    // No option is longer than four letters; a score usually is.
+    if (argv[at].length > 4) break;
     const option = argv[at].toLowerCase();
     if (option === "nx") nx = true;
     else if (option === "xx") xx = true;

@@ -141,6 +141,22 @@ function stripZeros(s: string): string {
   return s.slice(0, end);
 }
 
+/**
+ * Whether `s` is an optional '-' and 1 to 15 decimal digits, leading zeros
+ * allowed (redis-benchmark's scores are zero-padded): an integer that strtod
+ * and Number read alike, exactly.
+ */
+function isShortDecimal(s: string): boolean {
+  const n = s.length;
+  let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
+  if (n === i || n - i > 15) return false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** The longest prefix C's strtod converts: hex, decimal, inf/infinity, nan(...), after spaces. */
 const STRTOD_PREFIX =
   /^[\t\n\v\f\r ]*([+-]?)(?:0x([0-9a-f]+\.?[0-9a-f]*|\.[0-9a-f]+)(?:p([+-]?[0-9]+))?|((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:e[+-]?[0-9]+)?)|(inf(?:inity)?)|(nan(?:\([0-9a-z_]*\))?))/i;
@@ -155,7 +171,7 @@ const DBL_MIN = 2.2250738585072014e-308;
  */
 export function strtod(s: string): { value: number; end: number; range: boolean } {
   // Scores and weights are mostly short integers: those need no pattern.
-  if (isIntegerSyntax(s) && s.length < 16) return { value: Number(s), end: s.length, range: false };
+  if (isShortDecimal(s)) return { value: Number(s), end: s.length, range: false };
   const match = STRTOD_PREFIX.exec(s);
   if (match === null) return { value: 0, end: 0, range: false };
   const [prefix, sign, hexDigits, binaryExponent, decimal, infinity] = match;

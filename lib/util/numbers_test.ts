@@ -561,6 +561,13 @@ Deno.test("strtod converts the longest prefix C's strtod does and flags ERANGE",
     ["0x.8", 0.5, 4, false],
     ["2.2250738585072014e-308", 2.2250738585072014e-308, 23, false],
     ["2.2250738585072011e-308", 2.225073858507201e-308, 23, true],
+    // Short runs of digits take a fast path; leading zeros are decimal, as in C.
+    ["000000012345", 12345, 12, false],
+    ["-0", -0, 2, false],
+    ["-007", -7, 4, false],
+    ["999999999999999", 999999999999999, 15, false],
+    ["12345678901234567", 12345678901234568, 17, false],
+    ["0123x", 123, 4, false],
   ];
   for (const [text, value, end, range] of cases) {
     assert.deepEqual(strtod(text), { value, end, range }, JSON.stringify(text));
