@@ -1055,6 +1055,8 @@ export class Config {
   readonly directives: Directive[] = [];
 
   #values = new Map<Param, unknown>();
+  /** getNumber's answers by name, dropped on every change: commands read their limits on every call. */
+  #numbers = new Map<string, number>();
   #initial = new Map<Param, unknown>();
   #hooks = new Map<Param, ChangeHook[]>();
   /** Accumulating parameters already given in the file or flags. */
@@ -1064,7 +1066,7 @@ export class Config {
   constructor() {
     for (const p of PARAMS) {
       const value = initialValue(p);
-      this.#values.set(p, value);
+      this.#store(p, value);
       this.#initial.set(p, value);
     }
     // Redis resizes the backlog when CONFIG SET changes it (not at startup),
@@ -1072,7 +1074,7 @@ export class Config {
     const backlog = this.#param("repl-backlog-size");
     this.onChange("repl-backlog-size", () => {
       if ((this.#values.get(backlog) as bigint) < 16384n) {
-        this.#values.set(backlog, 16384n);
+        this.#store(backlog, 16384n);
       }
       return undefined;
     });
@@ -1090,9 +1092,13 @@ export class Config {
    * notify-keyspace-events (see {@link NOTIFY}).
    */
   getNumber(name: string): number {
+    const cached = this.#numbers.get(name);
+    if (cached !== undefined) return cached;
     const p = this.#param(name);
     if (p.kind.tag !== "number" || !p.kind.number) throw new TypeError(`${name} is not a number`);
-    return p.kind.number(this.#values.get(p));
+    const value = p.kind.number(this.#values.get(p));
+    this.#numbers.set(name, value);
+    return value;
   }
 
   /** A string or enum parameter (enums give their canonical name). */
@@ -1212,7 +1218,7 @@ export class Config {
     for (const [p, value] of staged) {
       const old = this.#values.get(p);
       previous.set(p, old);
-      this.#values.set(p, value);
+      this.#store(p, value);
       // Values compare as parsed: two flag sets can print the same (notify-keyspace-events' "A" hides n).
       if (typeof value === "object" ? p.kind.format(value) === p.kind.format(old) : value === old) continue;
       const name = entries.find((e) => e.entry.param === p)!.entry.name;
@@ -1221,7 +1227,7 @@ export class Config {
     for (const [hook, name] of hooks) {
       const refusal = hook(this);
       if (refusal === undefined) continue;
-      for (const [p, value] of previous) this.#values.set(p, value);
+      for (const [p, value] of previous) this.#store(p, value);
       for (const restore of hooks.keys()) restore(this);
       return failed(name, refusal);
     }
@@ -1318,6 +1324,11 @@ export class Config {
     return null;
   }
 
+  #store(p: Param, value: unknown): void {
+    this.#values.set(p, value);
+    this.#numbers.clear();
+  }
+
   #param(name: string): Param {
     const entry = lookup(name);
     if (!entry) throw new Error(`Unknown config parameter '${name}'`);
@@ -1367,7 +1378,7 @@ export class Config {
       // reads unbalanced quotes in it as no argument at all.
       if (p.kind.multiArg && args.length === 1 && args[0] !== "") args = splitArgs(args[0]) ?? [];
       const fresh = p.kind.accumulates && !this.#given.has(p);
-      this.#values.set(p, p.kind.parse(args, fresh ? undefined : this.#values.get(p)));
+      this.#store(p, p.kind.parse(args, fresh ? undefined : this.#values.get(p)));
       if (p.kind.accumulates) this.#given.add(p);
     } else if (DEPRECATED.has(name) && args.length === 1) {
       // Ignored, as Redis 7.0 does.
