@@ -339,6 +339,9 @@ Deno.test("CONFIG SET runs hooks of changed values and rolls back on refusal", (
   assert.deepEqual(calls, ["timeout 9", "listen 1 127.0.0.1", "timeout 0", "listen 7000 127.0.0.1"]);
   assert.equal(config.get("timeout"), "0");
   assert.equal(config.get("port"), "7000");
+  // The refused value was read as a number (by the hook) before the rollback: no stale answer stays.
+  assert.equal(config.getNumber("port"), 7000);
+  assert.equal(config.getNumber("timeout"), 0);
 });
 
 Deno.test("loadText: comments, quoting, case, repeats, save rules", () => {
