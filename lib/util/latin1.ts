@@ -43,6 +43,32 @@ const shortString = new Function(
   `switch (end - start) { ${shortStringCases.join("\n")} }`,
 ) as (b: Uint8Array, start: number, end: number) => string;
 
+/** Strings up to this long are shared: one string per content, as Redis shares its small integers. */
+const SHARED_STRING = 3;
+const SHARED_SLOTS = 4096;
+/** Per slot: the content code (length and bytes) of the string held there, -1 for none. */
+const sharedCodes = new Int32Array(SHARED_SLOTS).fill(-1);
+const sharedStrings: string[] = new Array(SHARED_SLOTS).fill("");
+
+/**
+ * The string of up to SHARED_STRING bytes, the same object every time its
+ * bytes come again (while no other content takes its slot). Values like "1",
+ * "xxx" or "OK" then cost the garbage collector nothing when they are stored:
+ * a fresh copy of each would be promoted to the old generation with the
+ * collection that holds it, and become old garbage when overwritten.
+ */
+function sharedString(bytes: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  let code = n << 24;
+  for (let i = 0; i < n; i++) code |= bytes[start + i] << (8 * i);
+  const slot = Math.imul(code, 0x9e3779b1) >>> 20;
+  if (sharedCodes[slot] === code) return sharedStrings[slot];
+  const text = shortString(bytes, start, end);
+  sharedCodes[slot] = code;
+  sharedStrings[slot] = text;
+  return text;
+}
+
 /**
  * The bytes [start, end) of `bytes` (whose latin1 view is `view`) as a binary
  * string. Short strings, most keys and values, come from String.fromCharCode:
@@ -50,7 +76,9 @@ const shortString = new Function(
  * below ~24 bytes.
  */
 export function sliceBinary(bytes: Uint8Array, view: Latin1View, start: number, end: number): string {
-  return end - start > SHORT_STRING ? view.latin1Slice(start, end) : shortString(bytes, start, end);
+  const n = end - start;
+  if (n <= SHARED_STRING) return sharedString(bytes, start, end);
+  return n > SHORT_STRING ? view.latin1Slice(start, end) : shortString(bytes, start, end);
 }
 
 /** Bytes to a binary string. */

@@ -16,3 +16,34 @@ Deno.test("sliceBinary gives one char per byte, every byte value, at every lengt
   // A short string built after a longer one of the same length class holds only its own bytes.
   assert.equal(sliceBinary(bytes, view, 0, 3), bytesToBinary(bytes.subarray(0, 3)));
 });
+
+Deno.test("sliceBinary's shared short strings hold the right bytes when many contents compete for a slot", () => {
+  // Every 1- and 2-byte content and 50,000 random 3-byte ones: far more than the
+  // cache's slots, so slots are taken over again and again; each read is checked.
+  const bytes = new Uint8Array(3);
+  const view = latin1View(bytes);
+  let seed = 12345;
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
+  const check = (length: number) => {
+    const text = sliceBinary(bytes, view, 0, length);
+    assert.equal(text, String.fromCharCode(...bytes.subarray(0, length)));
+  };
+  for (let round = 0; round < 2; round++) {
+    for (let a = 0; a < 256; a++) {
+      bytes[0] = a;
+      check(1);
+      for (let b = 0; b < 256; b++) {
+        bytes[1] = b;
+        check(2);
+      }
+    }
+    for (let i = 0; i < 50_000; i++) {
+      bytes[0] = random();
+      bytes[1] = random();
+      bytes[2] = random();
+      check(3);
+      check(2);
+      check(0);
+    }
+  }
+});
