@@ -48,7 +48,7 @@ const POSITIVE = "ERR value is out of range, must be positive";
  */
 function parseScore(text: string): number | null {
   const first = text.charCodeAt(0);
-  if (Number.isNaN(first) || first === 32 || (first >= 9 && first <= 13)) return null;
+  if (text.length === 0 || first === 32 || (first >= 9 && first <= 13)) return null;
   const { value, end, range } = strtod(text);
   if (end !== text.length || Number.isNaN(value)) return null;
   if (range && (value === 0 || !Number.isFinite(value))) return null;
