@@ -1,13 +1,14 @@
 /**
  * Server commands: TIME, DBSIZE, FLUSHDB, FLUSHALL, SHUTDOWN, CONFIG, SLOWLOG,
- * LATENCY and ROLE.
+ * LATENCY, and ROLE and WAIT as a server without replicas answers them.
  *
  * @module
  */
 import type { Client } from "../server/client.ts";
 import { helpReply } from "./connection.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
-import { FAILED, integerAtLeastArg } from "./access.ts";
+import { FAILED, integerArg, integerAtLeastArg } from "./access.ts";
+import { parseInteger } from "../util/numbers.ts";
 import type { Command, CommandDefinition } from "./table.ts";
 
 /** SLOWLOG GET [count]: the newest `count` entries (10 by default, -1 for all), newest first. */
@@ -160,6 +161,41 @@ function role(client: Client): void {
   w.bulk("master");
   w.integer(0);
   w.array(0);
+}
+
+/**
+ * WAIT numreplicas timeout (milliseconds): with no replicas, none acknowledges,
+ * so the reply is always 0. As Redis, it comes at once when no replica is
+ * asked for (or inside EXEC, which cannot block), and otherwise only when the
+ * timeout passes, as for acks that never arrive: timeout 0 waits until CLIENT
+ * UNBLOCK or a disconnect.
+ */
+function wait(client: Client, argv: string[]): void {
+  const w = client.writer;
+  const replicas = integerArg(client, argv[1]);
+  if (replicas === FAILED) return;
+  const timeout = parseInteger(argv[2]);
+  if (timeout === null) {
+    w.error("ERR timeout is not an integer or out of range");
+    return;
+  }
+  if (timeout < 0) {
+    w.error("ERR timeout is negative");
+    return;
+  }
+  const acknowledged = 0;
+  if (replicas <= acknowledged) {
+    w.integer(acknowledged);
+    return;
+  }
+  const deadline = timeout === 0 ? 0 : Date.now() + timeout;
+  client.server.blocking.block(
+    client,
+    [],
+    deadline,
+    () => false,
+    (waiter) => waiter.writer.integer(acknowledged),
+  );
 }
 
 function time(client: Client): void {
@@ -467,6 +503,19 @@ export const serverCommands: CommandDefinition[] = [
     summary: "Return the role of the instance in the context of replication",
     complexity: "O(1)",
     handler: role,
+  },
+  {
+    name: "wait",
+    group: "generic",
+    arity: 3,
+    flags: ["noscript"],
+    categories: ["connection"],
+    since: "3.0.0",
+    summary:
+      "Wait for the synchronous replication of all the write commands sent in the context of the current connection",
+    complexity: "O(1)",
+    tips: ["request_policy:all_shards", "response_policy:agg_min"],
+    handler: wait,
   },
   {
     ...SERVER,
