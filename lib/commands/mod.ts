@@ -14,6 +14,7 @@ import { hashCommands } from "./hashes.ts";
 import { infoCommands } from "./info.ts";
 import { keyCommands } from "./keys.ts";
 import { listCommands } from "./lists.ts";
+import { lolwutCommands } from "./lolwut.ts";
 import { memoryCommands } from "./memory.ts";
 import { monitorCommands } from "./monitor.ts";
 import { persistenceCommands } from "./persistence.ts";
@@ -41,6 +42,7 @@ export const commandDefinitions: CommandDefinition[] = [
   ...transactionCommands,
   ...serverCommands,
   ...memoryCommands,
+  ...lolwutCommands,
   ...persistenceCommands,
   ...monitorCommands,
   ...infoCommands,
