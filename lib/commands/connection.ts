@@ -222,6 +222,11 @@ function clientFlags(client: Client): string {
   return flags === "" ? "N" : flags;
 }
 
+/** A client's buffers, CLIENT LIST's tot-mem (and MEMORY STATS's clients.normal summed over clients). */
+export function clientMemory(client: Client): number {
+  return client.decoder.capacity + client.writer.length;
+}
+
 /** One CLIENT LIST line, with Redis 7's fields (and 7.2's lib-name/lib-ver). */
 export function describeClient(client: Client): string {
   const now = Date.now();
@@ -251,7 +256,7 @@ export function describeClient(client: Client): string {
     `obl=${client.writer.length}`,
     "oll=0",
     "omem=0",
-    `tot-mem=${client.decoder.capacity + client.writer.length}`,
+    `tot-mem=${clientMemory(client)}`,
     "events=r",
     `cmd=${client.lastCommand?.name ?? "NULL"}`,
     `user=${client.user}`,

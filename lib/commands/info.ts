@@ -33,6 +33,22 @@ export function bytesToHuman(n: number): string {
 
 let peakMemory = 0;
 
+/** The V8 heap in use plus external (ArrayBuffer) memory. */
+export function heapMemory(usage = Deno.memoryUsage()): number {
+  return usage.heapUsed + usage.external;
+}
+
+/** INFO memory's figures, which MEMORY STATS reports too. */
+export interface MemoryFigures {
+  /** Whether `used` is the data set's estimate (maxmemory set), which leaves buffers out. */
+  estimated: boolean;
+  used: number;
+  rss: number;
+  peak: number;
+  /** What `used` counted when the server started: 0 while it is the data set's estimate. */
+  startup: number;
+}
+
 /**
  * Memory as the V8 heap plus external (ArrayBuffer) memory: what our data
  * occupies, the closest match to Redis's allocator-counted used_memory. While
@@ -40,11 +56,12 @@ let peakMemory = 0;
  * set's estimate, see lib/store/eviction.ts), so that clients comparing
  * used_memory with maxmemory see what the server acts on.
  */
-function usedMemory(server: RedixServer): { used: number; rss: number } {
+export function memoryFigures(server: RedixServer): MemoryFigures {
+  const estimated = server.eviction.limit !== 0;
   const usage = Deno.memoryUsage();
-  const used = server.eviction.limit !== 0 ? server.eviction.used() : usage.heapUsed + usage.external;
+  const used = estimated ? server.eviction.used() : heapMemory(usage);
   if (used > peakMemory) peakMemory = used;
-  return { used, rss: usage.rss };
+  return { estimated, used, rss: usage.rss, peak: peakMemory, startup: estimated ? 0 : server.startupMemory };
 }
 
 const SECTIONS: Record<string, Section> = {
@@ -90,16 +107,16 @@ const SECTIONS: Record<string, Section> = {
     ["clients_in_timeout_table", 0],
   ],
   memory: (server) => {
-    const { used, rss } = usedMemory(server);
+    const { used, rss, peak } = memoryFigures(server);
     const maxmemory = server.config.getNumber("maxmemory");
     return [
       ["used_memory", used],
       ["used_memory_human", bytesToHuman(used)],
       ["used_memory_rss", rss],
       ["used_memory_rss_human", bytesToHuman(rss)],
-      ["used_memory_peak", peakMemory],
-      ["used_memory_peak_human", bytesToHuman(peakMemory)],
-      ["used_memory_peak_perc", `${((used / peakMemory) * 100).toFixed(2)}%`],
+      ["used_memory_peak", peak],
+      ["used_memory_peak_human", bytesToHuman(peak)],
+      ["used_memory_peak_perc", `${((used / peak) * 100).toFixed(2)}%`],
       ["total_system_memory", Deno.systemMemoryInfo().total],
       ["total_system_memory_human", bytesToHuman(Deno.systemMemoryInfo().total)],
       ["maxmemory", maxmemory],

@@ -1,13 +1,15 @@
 /**
- * MEMORY: USAGE from Redix's per-key estimate (lib/store/eviction.ts), and the
- * allocator subcommands as a server whose allocator (V8's) has nothing to
- * report or purge. MEMORY STATS is not there yet.
+ * MEMORY: USAGE from Redix's per-key estimate (lib/store/eviction.ts), STATS
+ * from INFO memory's figures and that estimate's overheads, and the allocator
+ * subcommands as a server whose allocator (V8's) has nothing to report or purge.
  *
  * @module
  */
 import type { Client } from "../server/client.ts";
-import { entrySize, EXPIRE_OVERHEAD } from "../store/eviction.ts";
-import { helpReply } from "./connection.ts";
+import type { ReplyWriter } from "../resp/writer.ts";
+import { ENTRY_OVERHEAD, entrySize, EXPIRE_OVERHEAD } from "../store/eviction.ts";
+import { clientMemory, helpReply } from "./connection.ts";
+import { memoryFigures } from "./info.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
 import { FAILED, integerArg } from "./access.ts";
 import type { CommandDefinition } from "./table.ts";
@@ -44,6 +46,92 @@ function memoryUsage(client: Client, argv: string[]): void {
   else w.integer(entrySize(argv[2], value) + (client.db.expires.has(argv[2]) ? EXPIRE_OVERHEAD : 0));
 }
 
+/** A ratio kept as Redis keeps MEMORY STATS's, a C float, so that %.17g prints the same digits. */
+function floatRatio(numerator: number, denominator: number): { double: number } {
+  return { double: Math.fround(numerator / denominator) };
+}
+
+/**
+ * MEMORY STATS: Redis 7.0's names, order and reply types (integers, and
+ * doubles for the ratios); the values are Redix's. The totals are INFO
+ * memory's; the overheads are the memory at start, the key space's share of
+ * the per-key estimate (an entry per key, another per TTL), the clients'
+ * buffers (CLIENT LIST's tot-mem) and the AOF buffer, all but the key space's
+ * left out of overhead.total while maxmemory is set (the estimate that is then
+ * used memory does not count them); the data set is the rest. Without allocator
+ * statistics, the allocator.* fields are what Redis reports for an allocator
+ * that has none (libc's): allocated is used memory, active and resident the RSS.
+ * No replication, cluster, Lua or functions: those overheads are 0.
+ */
+function memoryStats(client: Client): void {
+  const server = client.server;
+  const { estimated, used, rss, peak, startup } = memoryFigures(server);
+  let clients = 0;
+  for (const each of server.clients.values()) clients += clientMemory(each);
+  const aofBuffer = server.aof.bufferLength;
+  const dbs: StatsField[] = [];
+  // The estimate that is used memory while maxmemory is set leaves the buffers out: so does its overhead.
+  let overhead = estimated ? 0 : startup + clients + aofBuffer;
+  let keys = 0;
+  for (const db of server.keyspace.dbs) {
+    if (db.size === 0) continue;
+    const main = db.size * ENTRY_OVERHEAD;
+    const expires = db.expires.size * EXPIRE_OVERHEAD;
+    dbs.push([`db.${db.index}`, [
+      ["overhead.hashtable.main", main],
+      ["overhead.hashtable.expires", expires],
+      ["overhead.hashtable.slot-to-keys", 0],
+    ]]);
+    overhead += main + expires;
+    keys += db.size;
+  }
+  const dataset = Math.max(0, used - overhead);
+  const net = used > startup ? used - startup : 1;
+  writeStats(client.writer, [
+    ["peak.allocated", peak],
+    ["total.allocated", used],
+    ["startup.allocated", startup],
+    ["replication.backlog", 0],
+    ["clients.slaves", 0],
+    ["clients.normal", clients],
+    ["cluster.links", 0],
+    ["aof.buffer", aofBuffer],
+    ["lua.caches", 0],
+    ["functions.caches", 0],
+    ...dbs,
+    ["overhead.total", overhead],
+    ["keys.count", keys],
+    ["keys.bytes-per-key", keys === 0 ? 0 : Math.floor(net / keys)],
+    ["dataset.bytes", dataset],
+    ["dataset.percentage", floatRatio(dataset * 100, net)],
+    ["peak.percentage", peak === 0 ? { double: 0 } : floatRatio(used * 100, peak)],
+    ["allocator.allocated", used],
+    ["allocator.active", rss],
+    ["allocator.resident", rss],
+    ["allocator-fragmentation.ratio", floatRatio(rss, used)],
+    ["allocator-fragmentation.bytes", rss - used],
+    ["allocator-rss.ratio", { double: 1 }],
+    ["allocator-rss.bytes", 0],
+    ["rss-overhead.ratio", { double: 1 }],
+    ["rss-overhead.bytes", 0],
+    ["fragmentation", floatRatio(rss, used)],
+    ["fragmentation.bytes", rss - used],
+  ]);
+}
+
+/** A MEMORY STATS field: an integer, a double, or a db.N map. */
+type StatsField = [name: string, value: number | { double: number } | StatsField[]];
+
+function writeStats(w: ReplyWriter, fields: StatsField[]): void {
+  w.map(fields.length);
+  for (const [name, value] of fields) {
+    w.bulk(name);
+    if (typeof value === "number") w.integer(value);
+    else if (Array.isArray(value)) writeStats(w, value);
+    else w.double(value.double);
+  }
+}
+
 function memoryHelp(client: Client): void {
   helpReply(client.writer, "MEMORY", [
     "DOCTOR",
@@ -52,6 +140,8 @@ function memoryHelp(client: Client): void {
     "    Return internal statistics report from the memory allocator.",
     "PURGE",
     "    Attempt to purge dirty pages for reclamation by the allocator.",
+    "STATS",
+    "    Return information about the memory usage of the server.",
     "USAGE <key> [SAMPLES <count>]",
     "    Return memory in bytes used by <key> and its value. Nested values are",
     "    sampled up to <count> times (default: 5, 0 means sample all).",
@@ -99,6 +189,16 @@ export const memoryCommands: CommandDefinition[] = [
         complexity: "Depends on how much memory is allocated, could be slow",
         tips: ["request_policy:all_shards", "response_policy:all_succeeded"],
         handler: (client) => client.writer.ok(),
+      },
+      {
+        ...SERVER,
+        name: "stats",
+        arity: 2,
+        since: "4.0.0",
+        summary: "Show memory usage details",
+        complexity: "O(1)",
+        tips: ALL_SHARDS,
+        handler: memoryStats,
       },
       {
         ...SERVER,

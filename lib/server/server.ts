@@ -28,6 +28,7 @@ import { arityError, unknownCommandError, unknownSubcommandError } from "../comm
 import { queueInMulti, rejectCommand } from "../commands/transactions.ts";
 import { DEBUG_NOT_ALLOWED } from "../commands/debug.ts";
 import { describeClient } from "../commands/connection.ts";
+import { heapMemory } from "../commands/info.ts";
 import type { Command } from "../commands/table.ts";
 import { Monitors } from "./monitor.ts";
 import { ClientPause } from "./pause.ts";
@@ -150,6 +151,8 @@ export class RedixServer {
   /** maxmemory: the used memory estimate and the eviction of keys (lib/store/eviction.ts). */
   readonly eviction: Eviction;
   stats = newStats();
+  /** The V8 heap when {@link start} began, before loading: Redis's used_memory_startup (MEMORY STATS). */
+  startupMemory = 0;
   /** RDB: SAVE, BGSAVE, save points, loading at start. */
   readonly persistence: Persistence = new Persistence(this);
   /** The append-only file: appending, BGREWRITEAOF, loading at start. */
@@ -292,6 +295,7 @@ export class RedixServer {
    * closes what it opened and throws.
    */
   async start(): Promise<void> {
+    this.startupMemory = heapMemory();
     const requested = this.config.getNumber("port");
     const tlsPort = this.config.getNumber("tls-port");
     // As Redis, TLS is configured (certificate, key and CAs read) before anything listens.
