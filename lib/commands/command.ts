@@ -40,7 +40,7 @@ function writeKeySpecs(w: ReplyWriter, command: Command): void {
     writeKeyFlags(w, spec.flags);
     w.bulk("begin_search");
     if (spec.index === null) writeUnknown(w);
-    else {
+    else if (typeof spec.index === "number") {
       w.map(2);
       w.bulk("type");
       w.bulk("index");
@@ -48,6 +48,16 @@ function writeKeySpecs(w: ReplyWriter, command: Command): void {
       w.map(1);
       w.bulk("index");
       w.integer(spec.index);
+    } else {
+      w.map(2);
+      w.bulk("type");
+      w.bulk("keyword");
+      w.bulk("spec");
+      w.map(2);
+      w.bulk("keyword");
+      w.bulk(spec.index.keyword);
+      w.bulk("startfrom");
+      w.integer(spec.index.startfrom);
     }
     w.bulk("find_keys");
     const find = spec.find;

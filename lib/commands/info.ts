@@ -192,6 +192,7 @@ const SECTIONS: Record<string, Section> = {
       ["pubsubshard_channels", server.pubsub.activeCount("shard")],
       ["latest_fork_usec", 0],
       ["total_forks", 0],
+      ["migrate_cached_sockets", server.migrateLinks.size],
       ["total_error_replies", server.errorStats.total],
     ];
   },

@@ -67,12 +67,24 @@ export interface KeynumKeys {
   readonly keystep: number;
 }
 
+/**
+ * begin_search "keyword": the search starts after this keyword, looked for from
+ * argument `startfrom` on (negative: from the end, backwards).
+ */
+export interface KeywordSearch {
+  readonly keyword: string;
+  readonly startfrom: number;
+}
+
 /** One key specification (Redis's keySpec). */
 export interface KeySpec {
   readonly flags: number;
   readonly notes?: string;
-  /** begin_search "index": the argument where the search starts; null when "unknown". */
-  readonly index: number | null;
+  /**
+   * begin_search "index" (the argument where the search starts) or "keyword";
+   * null when "unknown".
+   */
+  readonly index: number | KeywordSearch | null;
   /** null when "unknown". */
   readonly find: RangeKeys | KeynumKeys | null;
 }
@@ -85,7 +97,7 @@ export interface KeyReference {
 
 function spec(
   flags: number,
-  index: number | null,
+  index: number | KeywordSearch | null,
   find: RangeKeys | KeynumKeys | null,
   notes?: string,
 ): KeySpec {
@@ -259,6 +271,10 @@ export const KEY_SPECS: Readonly<Record<string, readonly KeySpec[]>> = {
   "object|idletime": [spec(RO, 2, range(0))],
   "object|refcount": [spec(RO, 2, range(0))],
   dump: [spec(RO | ACCESS, 1, range(0))],
+  migrate: [
+    spec(RW | ACCESS | DELETE, 3, range(0)),
+    spec(RW | ACCESS | DELETE | INCOMPLETE, { keyword: "KEYS", startfrom: -2 }, range(-1)),
+  ],
   restore: [spec(OW | UPDATE, 1, range(0))],
   ssubscribe: [spec(NOT_KEY, 1, range(-1))],
   sunsubscribe: [spec(NOT_KEY, 1, range(-1))],
@@ -346,8 +362,31 @@ function sortROGetKeys(): KeyReference[] {
   return [{ index: 1, flags: RO | ACCESS }];
 }
 
+/**
+ * Redis's migrateGetKeys: the key argument, or with KEYS (looked for past
+ * AUTH's and AUTH2's values) every argument after it, which Redis only
+ * allows when the key argument is empty: none otherwise.
+ */
+export function migrateGetKeys(argv: readonly string[]): KeyReference[] {
+  let first = 3;
+  let count = 1;
+  for (let i = 6; i < argv.length; i++) {
+    const option = argv[i].toLowerCase();
+    if (option === "keys") {
+      if (argv[3] !== "") return [];
+      first = i + 1;
+      count = argv.length - first;
+      break;
+    }
+    if (option === "auth") i += 1;
+    else if (option === "auth2") i += 2;
+  }
+  return Array.from({ length: count }, (_, i) => ({ index: first + i, flags: RW | ACCESS | DELETE }));
+}
+
 /** The flagged getkeys procs by command name. */
 export const FLAGGED_KEY_FINDERS: Readonly<Record<string, FlaggedKeyFinder>> = {
+  migrate: migrateGetKeys,
   set: setGetKeys,
   bitfield: bitfieldGetKeys,
   sort: sortGetKeys,
@@ -360,6 +399,19 @@ function keyCount(text: string | undefined): number | null {
   const count = BigInt(text);
   if (count > 0x7fffffffffffffffn) return null;
   return Number(BigInt.asIntN(32, count));
+}
+
+/** Where a keyword begin_search starts: after the keyword's argument; 0 when it is not there. */
+function keywordSearch(search: KeywordSearch, argv: readonly string[]): number {
+  const argc = argv.length;
+  const start = search.startfrom > 0 ? search.startfrom : argc + search.startfrom;
+  const end = search.startfrom > 0 ? argc - 1 : 0;
+  const step = start <= end ? 1 : -1;
+  for (let i = start; i !== end; i += step) {
+    if (i >= argc || i < 1) break;
+    if (argv[i].toLowerCase() === search.keyword.toLowerCase()) return i + 1;
+  }
+  return 0;
 }
 
 /**
@@ -375,7 +427,13 @@ export function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[]
     if ((spec.flags & NOT_KEY) !== 0) continue;
     const find = spec.find;
     if (spec.index === null || find === null) return null;
-    let first = spec.index;
+    let first: number;
+    if (typeof spec.index === "number") first = spec.index;
+    else {
+      first = keywordSearch(spec.index, argv);
+      // Redis skips a spec whose keyword is not there.
+      if (first === 0) continue;
+    }
     let last: number;
     if ("lastkey" in find) {
       if (find.lastkey >= 0) last = first + find.lastkey;

@@ -15,6 +15,7 @@ import { infoCommands } from "./info.ts";
 import { keyCommands } from "./keys.ts";
 import { listCommands } from "./lists.ts";
 import { lolwutCommands } from "./lolwut.ts";
+import { migrateCommands } from "./migrate.ts";
 import { memoryCommands } from "./memory.ts";
 import { monitorCommands } from "./monitor.ts";
 import { persistenceCommands } from "./persistence.ts";
@@ -37,6 +38,7 @@ export const commandDefinitions: CommandDefinition[] = [
   ...bitmapCommands,
   ...keyCommands,
   ...dumpCommands,
+  ...migrateCommands,
   ...pubsubCommands,
   ...sortCommands,
   ...transactionCommands,

@@ -11,15 +11,30 @@ import type { Client } from "./client.ts";
 
 /**
  * Arguments Redis 7.0 shows as "(redacted)" (in MONITOR and SLOWLOG):
- * credentials. AUTH's all, HELLO's two after AUTH.
+ * credentials. AUTH's all, HELLO's two after AUTH, MIGRATE's after AUTH and AUTH2.
  */
 export function redacted(argv: readonly string[]): readonly string[] {
   const name = argv[0].toLowerCase();
   if (name === "auth") return argv.map((arg, i) => i === 0 ? arg : "(redacted)");
+  if (name === "migrate") return migrateRedacted(argv);
   if (name !== "hello") return argv;
   const auth = argv.findIndex((arg, i) => i >= 2 && arg.toLowerCase() === "auth");
   if (auth === -1) return argv;
   return argv.map((arg, i) => i === auth + 1 || i === auth + 2 ? "(redacted)" : arg);
+}
+
+/** MIGRATE's options as its parsing goes, which stops at KEYS or anything unknown. */
+function migrateRedacted(argv: readonly string[]): readonly string[] {
+  const hidden = new Set<number>();
+  for (let j = 6; j < argv.length; j++) {
+    const option = argv[j].toLowerCase();
+    if (option === "auth" && j + 1 < argv.length) hidden.add(++j);
+    else if (option === "auth2" && j + 2 < argv.length) {
+      hidden.add(++j);
+      hidden.add(++j);
+    } else if (option !== "copy" && option !== "replace") break;
+  }
+  return hidden.size === 0 ? argv : argv.map((arg, i) => hidden.has(i) ? "(redacted)" : arg);
 }
 
 export class Monitors {

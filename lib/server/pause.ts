@@ -8,6 +8,11 @@
  * loop waits as for a blocking command (noticing a disconnect, showing flag b),
  * and runs again, in arrival order, when the pause ends.
  *
+ * The same holding serves MIGRATE, which Redis runs with the whole server
+ * stopped while it talks to the target: while one client has the server to
+ * itself ({@link ClientPause.beginExclusive}), every other client's commands
+ * wait, and the data set stays still as under a pause.
+ *
  * @module
  */
 import type { Command } from "../commands/table.ts";
@@ -25,6 +30,8 @@ export class ClientPause {
   /** Absolute ms at which the pause ends. */
   private end = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** The client that has the server to itself, if any. */
+  private exclusive: Client | undefined;
   /** The clients whose commands wait, in arrival order, with the command to run again. */
   private readonly held = new Map<Client, string[]>();
 
@@ -46,7 +53,18 @@ export class ClientPause {
    * passed no longer counts, even before its timer runs.
    */
   get paused(): boolean {
-    return this.mode !== undefined && Date.now() < this.end;
+    return this.exclusive !== undefined || (this.mode !== undefined && Date.now() < this.end);
+  }
+
+  /** Holds every command but `client`'s until {@link endExclusive}. */
+  beginExclusive(client: Client): void {
+    this.exclusive = client;
+  }
+
+  /** Runs the commands held meanwhile, unless a CLIENT PAUSE still holds them. */
+  endExclusive(): void {
+    this.exclusive = undefined;
+    if (this.mode === undefined) this.resumeHeld();
   }
 
   /**
@@ -77,6 +95,10 @@ export class ClientPause {
     this.timer = undefined;
     this.mode = undefined;
     this.end = 0;
+    if (this.exclusive === undefined) this.resumeHeld();
+  }
+
+  private resumeHeld(): void {
     const held = [...this.held];
     this.held.clear();
     queueMicrotask(() => {
@@ -99,8 +121,13 @@ export class ClientPause {
    * command will run when the pause ends. `isMonitor` exempts monitors.
    */
   hold(client: Client, command: Command, argv: string[], isMonitor: boolean): boolean {
-    if (this.mode === undefined || isMonitor) return false;
-    if (this.mode === "write" && !writes(command) && !this.execWrites(client, command)) return false;
+    if (this.exclusive !== undefined) {
+      if (client === this.exclusive) return false;
+    } else if (this.mode === undefined || isMonitor) {
+      return false;
+    } else if (this.mode === "write" && !writes(command) && !this.execWrites(client, command)) {
+      return false;
+    }
     this.held.set(client, argv);
     this.park(client);
     return true;

@@ -32,6 +32,7 @@ import { heapMemory } from "../commands/info.ts";
 import type { Command } from "../commands/table.ts";
 import { Monitors } from "./monitor.ts";
 import { ClientPause } from "./pause.ts";
+import { MigrateLinks } from "./migrate_links.ts";
 import { WatchRegistry } from "./transaction.ts";
 import { Persistence } from "../persistence/save.ts";
 import { Aof } from "../persistence/aof.ts";
@@ -138,6 +139,8 @@ export class RedixServer {
   readonly keyspace: Keyspace;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
+  /** MIGRATE's cached connections to target servers. */
+  readonly migrateLinks = new MigrateLinks();
   /** client-output-buffer-limit, for pushed output and for replies. */
   readonly outputLimits: OutputLimits;
   readonly watches: WatchRegistry;
@@ -886,6 +889,7 @@ export class RedixServer {
     // One background job at a time, as Redis's one child: no save point fires during an AOF rewrite.
     if (!this.aof.rewriteInProgress) this.persistence.cron(now);
     this.aof.cron(now);
+    this.migrateLinks.closeIdle(now);
     this.keyspace.clock.update(now);
     const timeout = this.config.getNumber("timeout");
     // lastInteraction is read from coarseNow, up to a cron period older than the truth.
@@ -950,6 +954,7 @@ export class RedixServer {
     const clients = [...this.clients.values()];
     for (const client of clients) client.close();
     await Promise.all(clients.map((client) => client.done));
+    this.migrateLinks.closeAll();
     this.aof.shutdown();
     this.log.warning("Redix is now ready to exit, bye bye...");
     this.resolveClosed();
