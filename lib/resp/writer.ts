@@ -157,9 +157,11 @@ export class ReplyWriter {
   /**
    * `-text`, where text starts with the error code (`ERR ...`, `WRONGTYPE ...`).
    * CR and LF are replaced by spaces, as Redis does, so the reply stays one line.
+   * `counted` false: not told to {@link onError}, for an error Redis writes as
+   * raw protocol (DEBUG ERROR), which INFO errorstats does not count.
    */
-  error(text: string): void {
-    this.onError?.(text);
+  error(text: string, counted = true): void {
+    if (counted) this.onError?.(text);
     const safe = /[\r\n]/.test(text) ? text.replace(/[\r\n]/g, " ") : text;
     this.ensure(safe.length + 3);
     this.bytes[this.length++] = 45;
@@ -251,6 +253,21 @@ export class ReplyWriter {
   boolean(b: boolean): void {
     if (this.protocol === 3) this.raw(b ? TRUE3 : FALSE3);
     else this.raw(b ? ONE : ZERO);
+  }
+
+  /** A big number (`(digits` in RESP3), a bulk string in RESP2 (Redis's addReplyBigNum). */
+  bigNumber(digits: string): void {
+    if (this.protocol === 3) this.simpleLine(40, digits);
+    else this.bulk(digits);
+  }
+
+  /**
+   * The header of n attribute pairs (`|n`), which precede a reply in RESP3.
+   * RESP2 has no attributes: callers write them (header and pairs) only for
+   * RESP3 clients, as Redis's addReplyAttributeLen is only called for those.
+   */
+  attribute(n: number): void {
+    this.header(124, n);
   }
 
   /** Verbatim text (`=len\r\ntxt:...` in RESP3), a bulk string in RESP2. */

@@ -337,3 +337,12 @@ Deno.test("take hands over the output, which stays intact while later replies ar
   assert.equal(out(w), "+after\r\n");
   assert.equal(big[0], "$".charCodeAt(0));
 });
+
+Deno.test("big numbers: '(' in RESP3, a bulk string in RESP2; attributes: '|'", () => {
+  const digits = "1234567999999999999999999999999999999";
+  assert.equal(encode(3, (w) => w.bigNumber(digits)), `(${digits}\r\n`);
+  assert.equal(encode(2, (w) => w.bigNumber(digits)), `$37\r\n${digits}\r\n`);
+  assert.equal(encode(3, (w) => w.bigNumber("-5")), "(-5\r\n");
+  assert.equal(encode(3, (w) => w.attribute(1)), "|1\r\n");
+  assert.equal(encode(3, (w) => w.attribute(12)), "|12\r\n");
+});
