@@ -16,7 +16,7 @@ import { Buffer } from "node:buffer";
 import { basename, dirname, join, resolve } from "node:path";
 import { globMatch } from "./util/glob.ts";
 import { quoteArg, splitArgs } from "./util/split_args.ts";
-import { parseInt64 } from "./util/numbers.ts";
+import { parseInt64, printfFixed } from "./util/numbers.ts";
 
 /** A configuration problem, with a one-line message meant for the user. */
 export class ConfigError extends Error {}
@@ -108,7 +108,7 @@ const MEMORY_UNITS = new Map<string, bigint>([
  * Redis's memtoull: digits and a case-insensitive unit (k=1000, kb=1024, ...).
  * Overflow saturates and the unit multiplies modulo 2^64, as in C.
  */
-function memtoull(s: string): bigint | null {
+export function memtoull(s: string): bigint | null {
   if (s[0] === "-") return null;
   let i = 0;
   while (i < s.length && isDigit(s[i], 10)) i++;
@@ -150,13 +150,7 @@ function string2d(s: string): number | null {
 
 /** printf's "%f" (ties to even, like glibc) without trailing zeros, as Redis prints doubles in config. */
 function formatPercentile(d: number): string {
-  let s = d.toFixed(6);
-  // toFixed rounds exact ties up where glibc rounds them to even.
-  if (/^\d+\.\d{6}50*$/.test(d.toFixed(30)) && /[13579]$/.test(s)) {
-    s = s.slice(0, -1) + String(Number(s[s.length - 1]) - 1);
-  }
-  if (Object.is(d, -0)) s = "-" + s;
-  return s.replace(/\.?0+$/, "");
+  return printfFixed(d, 6).replace(/\.?0+$/, "");
 }
 
 // ---------------------------------------------------------------------------
@@ -1266,8 +1260,10 @@ export class Config {
    * comments and other directives stay. Unlike Redis, a line spelt with an
    * alias (hash-max-ziplist-entries) is rewritten under the canonical name, not
    * only the slave-* ones, so an old alias line cannot shadow a newer value.
+   * With `forceAll` (DEBUG CONFIG-REWRITE-FORCE-ALL) parameters at their
+   * default are written too.
    */
-  rewrite(): string | null {
+  rewrite(forceAll = false): string | null {
     const file = this.configFile;
     if (file === undefined) return "ERR The server is running without a config file";
     let old: string;
@@ -1305,7 +1301,7 @@ export class Config {
         const reusable = linesOf.get(p.name);
         if (reusable?.length) {
           lines[reusable.shift()!] = line;
-        } else if (force) {
+        } else if (force || forceAll) {
           if (needsSignature) lines.push(REWRITE_SIGNATURE);
           needsSignature = false;
           lines.push(line);

@@ -74,7 +74,7 @@ function restore(client: Client, argv: string[]): void {
   const payload = new Uint8Array(Buffer.from(argv[3], "latin1"));
   let value;
   try {
-    value = restorePayload(payload, config);
+    value = restorePayload(payload, config, !client.server.debugFlags.skipChecksumValidation);
   } catch (error) {
     if (error instanceof RdbError) return w.error(BAD_DATA);
     throw error;

@@ -12,11 +12,15 @@ import type { CommandDefinition } from "./table.ts";
 
 type Section = (server: RedixServer) => [string, string | number][];
 
-/** A stable 40-hex-digit id per process, like Redis's run_id. */
-const RUN_ID = Array.from(
-  crypto.getRandomValues(new Uint8Array(20)),
-  (b) => b.toString(16).padStart(2, "0"),
-).join("");
+/** 40 random hex digits, as Redis's run_id and replication IDs. */
+export function randomId(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, "0")).join(
+    "",
+  );
+}
+
+/** A stable id per process, like Redis's run_id. */
+const RUN_ID = randomId();
 
 /** Redis's bytesToHuman: 1023B, 1.00K, 1.50M, ... */
 export function bytesToHuman(n: number): string {
@@ -196,11 +200,11 @@ const SECTIONS: Record<string, Section> = {
       ["total_error_replies", server.errorStats.total],
     ];
   },
-  replication: () => [
+  replication: (server) => [
     ["role", "master"],
     ["connected_slaves", 0],
     ["master_failover_state", "no-failover"],
-    ["master_replid", RUN_ID],
+    ["master_replid", server.replicationId ?? RUN_ID],
     ["master_replid2", "0".repeat(40)],
     ["master_repl_offset", 0],
     ["second_repl_offset", -1],

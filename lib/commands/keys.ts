@@ -484,7 +484,7 @@ function stringEncoding(value: StringValue): string {
  * Redis shares the objects for 0..9999, unless maxmemory is set with an LRU
  * or LFU policy, which needs a stamp of each key's own.
  */
-function refcount(client: Client, value: RedisValue): number {
+export function refcount(client: Client, value: RedisValue): number {
   if (typeof value !== "string") return 1;
   const n = parseInteger(value);
   if (n === null || n < 0 || n >= SHARED_INTEGERS) return 1;
@@ -511,8 +511,13 @@ const LFU_SELECTED = "ERR An LFU maxmemory policy is selected, idle time not tra
 const LFU_NOT_SELECTED = "ERR An LFU maxmemory policy is not selected, access frequency not tracked. " +
   "Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
+/** OBJECT ENCODING's name for a value's representation. */
+export function encodingOf(client: Client, value: RedisValue): string {
+  return isString(value) ? stringEncoding(value) : value.encoding(client.server.config);
+}
+
 const objectEncoding = objectSubcommand((client, _key, value) =>
-  client.writer.bulk(isString(value) ? stringEncoding(value) : value.encoding(client.server.config))
+  client.writer.bulk(encodingOf(client, value))
 );
 
 const objectRefcount = objectSubcommand((client, _key, value) =>

@@ -789,17 +789,23 @@ export class Aof {
     let end = bytes.length;
     const observer = { checksum: (_status: string, offset: number) => end = offset };
     try {
-      loadRdb(bytes, this.config, (index, key, value, expireAt) => {
-        const db = dbs[index];
-        if (db === undefined) {
-          throw new LoadError(
-            `FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} databases. Exiting`,
-          );
-        }
-        if (expireAt !== undefined && expireAt < now) return;
-        db.set(key, value);
-        if (expireAt !== undefined) db.setExpiry(key, expireAt);
-      }, observer);
+      loadRdb(
+        bytes,
+        this.config,
+        (index, key, value, expireAt) => {
+          const db = dbs[index];
+          if (db === undefined) {
+            throw new LoadError(
+              `FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} databases. Exiting`,
+            );
+          }
+          if (expireAt !== undefined && expireAt < now) return;
+          db.set(key, value);
+          if (expireAt !== undefined) db.setExpiry(key, expireAt);
+        },
+        observer,
+        !this.server.debugFlags.skipChecksumValidation,
+      );
     } catch (error) {
       if (error instanceof LoadError) throw error;
       const at = error instanceof RdbError ? ` at offset ${error.offset}` : "";

@@ -268,23 +268,7 @@ export class RdbEncoder {
     const fill = config.getNumber("list-max-listpack-size");
     const depth = config.getNumber("list-compress-depth");
     const elements = list.range(0, list.size - 1);
-    const nodes: [start: number, end: number][] = [];
-    let start = 0;
-    let nodeSize = 0;
-    let nodeCount = 0;
-    for (let i = 0; i < elements.length; i++) {
-      const size = elements[i].length;
-      if (nodeCount > 0 && allowInsert(nodeSize, nodeCount, fill, size)) {
-        nodeSize += listpackEntryBytes(elements[i]);
-        nodeCount++;
-      } else {
-        if (nodeCount > 0) nodes.push([start, i]);
-        start = i;
-        nodeSize = 7 + listpackEntryBytes(elements[i]);
-        nodeCount = 1;
-      }
-    }
-    if (nodeCount > 0) nodes.push([start, elements.length]);
+    const nodes = quicklistNodes(elements, fill);
     this.len(nodes.length);
     for (let n = 0; n < nodes.length; n++) {
       const [from, to] = nodes[n];
@@ -433,6 +417,35 @@ export class RdbEncoder {
 function listpackScore(score: number): string {
   if (score !== 0 && Number.isInteger(score) && Math.abs(score) <= 2 ** 62) return BigInt(score).toString();
   return formatDouble(score);
+}
+
+/**
+ * Where a quicklist cuts `elements` into listpack nodes when they are pushed
+ * one by one at the tail with list-max-listpack-size `fill`: each node's
+ * [start, end) and its listpack's size in bytes.
+ */
+export function quicklistNodes(
+  elements: readonly string[],
+  fill: number,
+): [start: number, end: number, bytes: number][] {
+  const nodes: [start: number, end: number, bytes: number][] = [];
+  let start = 0;
+  let nodeSize = 0;
+  let nodeCount = 0;
+  for (let i = 0; i < elements.length; i++) {
+    const size = elements[i].length;
+    if (nodeCount > 0 && allowInsert(nodeSize, nodeCount, fill, size)) {
+      nodeSize += listpackEntryBytes(elements[i]);
+      nodeCount++;
+    } else {
+      if (nodeCount > 0) nodes.push([start, i, nodeSize]);
+      start = i;
+      nodeSize = 7 + listpackEntryBytes(elements[i]);
+      nodeCount = 1;
+    }
+  }
+  if (nodeCount > 0) nodes.push([start, elements.length, nodeSize]);
+  return nodes;
 }
 
 /** quicklist.c's _quicklistNodeAllowInsert for a packed node of `nodeSize` bytes and `count` entries. */
@@ -814,14 +827,19 @@ export interface RdbObserver {
   checksum?(status: "ok" | "disabled", offset: number): void;
 }
 
-/** Parses a whole RDB file; calls `visit` per key; throws RdbError naming the offset on corruption or a bad checksum. */
+/**
+ * Parses a whole RDB file; calls `visit` per key; throws RdbError naming the
+ * offset on corruption or a bad checksum (unless `verifyChecksum` is false, as
+ * after DEBUG SET-SKIP-CHECKSUM-VALIDATION 1).
+ */
 export function loadRdb(
   bytes: Uint8Array,
   config: Config,
   visit: (db: number, key: string, value: RedisValue, expireAt: number | undefined) => void,
   observer: RdbObserver = {},
+  verifyChecksum = true,
 ): { version: number; aux: Map<string, string> } {
-  const steps = loadRdbSteps(bytes, config, visit, { observer, keysPerStep: Infinity });
+  const steps = loadRdbSteps(bytes, config, visit, { observer, keysPerStep: Infinity, verifyChecksum });
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -838,7 +856,7 @@ export function* loadRdbSteps(
   bytes: Uint8Array,
   config: Config,
   visit: (db: number, key: string, value: RedisValue, expireAt: number | undefined) => void,
-  options: { keysPerStep?: number; observer?: RdbObserver } = {},
+  options: { keysPerStep?: number; observer?: RdbObserver; verifyChecksum?: boolean } = {},
 ): Generator<number, { version: number; aux: Map<string, string> }, void> {
   const keysPerStep = options.keysPerStep ?? 1024;
   const observer = options.observer ?? {};
@@ -910,7 +928,7 @@ export function* loadRdbSteps(
     r.need(8);
     let stored = false;
     for (let i = 0; i < 8; i++) if (bytes[end + i] !== 0) stored = true;
-    if (stored) {
+    if (stored && options.verifyChecksum !== false) {
       const crc = crc64Update({ lo: 0, hi: 0 }, bytes, 0, end);
       if (!crc64Matches(crc, bytes, end)) r.fail("wrong RDB checksum", end);
     }
@@ -941,15 +959,22 @@ export function dumpPayload(value: RedisValue, config: Config): Uint8Array {
  * RESTORE's check and parse: null when the version or checksum is wrong
  * ("ERR DUMP payload version or checksum are wrong"); throws {@link RdbError}
  * when they are right but the object is malformed, or is an empty collection
- * ("ERR Bad data format").
+ * ("ERR Bad data format"). With `verifyChecksum` false (DEBUG
+ * SET-SKIP-CHECKSUM-VALIDATION 1) only the version is checked, as Redis's
+ * verifyDumpPayload.
  */
-export function restorePayload(payload: Uint8Array, config: Config): RedisValue | null {
+export function restorePayload(
+  payload: Uint8Array,
+  config: Config,
+  verifyChecksum = true,
+): RedisValue | null {
   const n = payload.length;
   if (n < 10) return null;
   const version = payload[n - 10] | (payload[n - 9] << 8);
   if (version > RDB_VERSION) return null;
-  const crc = crc64Update({ lo: 0, hi: 0 }, payload, 0, n - 8);
-  if (!crc64Matches(crc, payload, n - 8)) return null;
+  if (verifyChecksum && !crc64Matches(crc64Update({ lo: 0, hi: 0 }, payload, 0, n - 8), payload, n - 8)) {
+    return null;
+  }
   // Redis reads the object from the whole payload, footer included.
   const r = new Reader(payload);
   const type = r.byte();

@@ -164,6 +164,15 @@ export class RedixServer {
   loadOnStart = true;
   /** Changes since the last save (INFO's rdb_changes_since_last_save). */
   dirty = 0;
+  /**
+   * What DEBUG switches at runtime, as Redis's server fields of the same use:
+   * active expiry in the cron (DEBUG SET-ACTIVE-EXPIRE), the whole cron (DEBUG
+   * PAUSE-CRON), and the CRC check of RESTORE payloads and RDB files (DEBUG
+   * SET-SKIP-CHECKSUM-VALIDATION).
+   */
+  readonly debugFlags = { activeExpire: true, pauseCron: false, skipChecksumValidation: false };
+  /** The replication ID once DEBUG CHANGE-REPL-ID has changed it (INFO's master_replid). */
+  replicationId: string | undefined;
   /** Shared with every client's decoder, so CONFIG SET applies to open connections. */
   readonly limits = { maxBulkLen: 512 * 1024 * 1024, maxQueryBuffer: 1024 * 1024 * 1024 };
   /** The TCP port actually bound (differs from the config when it asked for 0; 0 when serving TLS only). */
@@ -881,10 +890,10 @@ export class RedixServer {
 
   private cron(hz: number): void {
     this.coarseNow = Date.now();
-    // As Redis, no expiry, save points or timeouts on a half-loaded data set.
-    if (this.persistence.loading) return;
+    // As Redis, no expiry, save points or timeouts on a half-loaded data set, nor while DEBUG PAUSE-CRON 1.
+    if (this.persistence.loading || this.debugFlags.pauseCron) return;
     // As Redis 7.0, a client pause keeps the data set still: no expiry (nor eviction) until it ends.
-    if (!this.pause.paused) this.keyspace.activeExpireCycle(hz);
+    if (!this.pause.paused && this.debugFlags.activeExpire) this.keyspace.activeExpireCycle(hz);
     const now = Date.now();
     // One background job at a time, as Redis's one child: no save point fires during an AOF rewrite.
     if (!this.aof.rewriteInProgress) this.persistence.cron(now);

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Config } from "../config.ts";
+import type { Dict } from "./dict.ts";
 
 export interface Collection {
   /** The name TYPE reports: "list", "hash", "set", "zset", "stream". */
@@ -19,4 +20,6 @@ export interface Collection {
   encoding(config: Config): string;
   /** A deep copy (COPY). */
   clone(): Collection;
+  /** The hash table Redis would hold the value in, if any (DEBUG HTSTATS-KEY). */
+  hashtable?(): Dict<unknown> | undefined;
 }

@@ -175,6 +175,22 @@ export class Dict<V> {
     return this.mask + 1;
   }
 
+  /**
+   * How many buckets have a chain of each length (index 0: empty buckets), for
+   * DEBUG HTSTATS; the lengths sum to {@link bucketCount}.
+   */
+  chainLengths(): number[] {
+    const histogram = [0];
+    const next = this.next;
+    for (const head of this.heads) {
+      let length = 0;
+      for (let e = head; e !== 0; e = next[e]) length++;
+      while (histogram.length <= length) histogram.push(0);
+      histogram[length]++;
+    }
+    return histogram;
+  }
+
   /** The slot holding `key`, or 0 when it is absent. */
   find(key: string): number {
     const h = hashString(key);

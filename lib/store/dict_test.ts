@@ -264,3 +264,17 @@ Deno.test("Dict stamps stay with their entries through growth, shrinking and reu
     assert.equal(dict.valueAt(slot), dict.get(key));
   }
 });
+
+Deno.test("Dict.chainLengths counts every bucket and every entry once", () => {
+  const dict = new Dict<number>();
+  assert.deepEqual(dict.chainLengths(), [4]);
+  for (let i = 0; i < 1000; i++) dict.set(`k${i}`, i);
+  const histogram = dict.chainLengths();
+  assert.equal(histogram.reduce((a, b) => a + b, 0), dict.bucketCount);
+  assert.equal(histogram.reduce((sum, buckets, length) => sum + buckets * length, 0), 1000);
+  assert.ok(histogram[histogram.length - 1] > 0, "the last length is the longest chain");
+  for (let i = 0; i < 990; i++) dict.delete(`k${i}`);
+  const after = dict.chainLengths();
+  assert.equal(after.reduce((sum, buckets, length) => sum + buckets * length, 0), 10);
+  assert.equal(after.reduce((a, b) => a + b, 0), dict.bucketCount);
+});

@@ -40,6 +40,11 @@ export class HashValue implements Collection {
     return this.fields instanceof Map ? "listpack" : "hashtable";
   }
 
+  /** The hash table behind a hashtable-encoded hash (DEBUG HTSTATS-KEY); none for a listpack. */
+  hashtable(): Dict<string> | undefined {
+    return this.fields instanceof Dict ? this.fields : undefined;
+  }
+
   get(field: string): string | undefined {
     return this.fields.get(field);
   }

@@ -49,6 +49,11 @@ export class SetValue implements Collection {
     return this.intset ? "intset" : "hashtable";
   }
 
+  /** The hash table of a hashtable-encoded set (DEBUG HTSTATS-KEY); none while Redis would use an intset. */
+  hashtable(): Dict<true> | undefined {
+    return this.intset ? undefined : this.dict;
+  }
+
   /** Adds a member; false if it was there. `maxIntset`: set-max-intset-entries. */
   add(member: string, maxIntset: number): boolean {
     const before = this.dict.size;

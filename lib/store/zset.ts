@@ -213,6 +213,11 @@ export class SortedSetValue implements Collection {
     return this.listpack ? "listpack" : "skiplist";
   }
 
+  /** The member -> score table of a skiplist-encoded set, Redis's zset dict (DEBUG HTSTATS-KEY); none for a listpack. */
+  hashtable(): Dict<number> | undefined {
+    return this.listpack ? undefined : this.scores;
+  }
+
   /** Redis's encoding becomes a skip list for good, as SORT makes it (zsetConvert). */
   convertToSkiplist(): void {
     this.listpack = false;

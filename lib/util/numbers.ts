@@ -92,6 +92,19 @@ export function formatDouble(d: number): string {
 }
 
 /**
+ * C's printf("%.<digits>f") (1 to 60 digits) as glibc prints it: JavaScript's
+ * toFixed rounds exact ties away from zero, glibc to even, so ties are settled
+ * here from a longer (exact for such short dyadic ties) expansion.
+ */
+export function printfFixed(d: number, digits: number): string {
+  let s = d.toFixed(digits);
+  if (new RegExp(`^-?\\d+\\.\\d{${digits}}50*$`).test(d.toFixed(digits + 40)) && /[13579]$/.test(s)) {
+    s = s.slice(0, -1) + String(Number(s[s.length - 1]) - 1);
+  }
+  return Object.is(d, -0) ? "-" + s : s;
+}
+
+/**
  * The 17 significant digits of a positive finite double and its decimal
  * exponent, rounded as glibc rounds: to nearest, ties to even. JavaScript's
  * toExponential rounds exact ties up instead, so ties are settled exactly.

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { addInt64, formatDouble, INT64_MAX_NUMBER, parseInt64, parseInteger, strtod } from "./numbers.ts";
+import {
+  addInt64,
+  formatDouble,
+  INT64_MAX_NUMBER,
+  parseInt64,
+  parseInteger,
+  printfFixed,
+  strtod,
+} from "./numbers.ts";
 import { mulberry32 } from "../../tests/prng.ts";
 
 // ---------------------------------------------------------------------------
@@ -575,4 +583,21 @@ Deno.test("strtod converts the longest prefix C's strtod does and flags ERANGE",
   const nan = strtod("nan(123)x");
   assert.ok(Number.isNaN(nan.value));
   assert.equal(nan.end, 8);
+});
+
+Deno.test("printfFixed rounds exact ties to even, as glibc's %.Nf", () => {
+  const cases: [number, number, string][] = [
+    [28.125, 2, "28.12"],
+    [15.625, 2, "15.62"],
+    [0.375, 2, "0.38"],
+    [1.4, 2, "1.40"],
+    [2, 2, "2.00"],
+    [6.25, 2, "6.25"],
+    [-0.125, 2, "-0.12"],
+    [0.1, 2, "0.10"],
+    [0.0000005, 6, "0.000000"],
+    [0.0000015, 6, "0.000002"],
+    [-0, 2, "-0.00"],
+  ];
+  for (const [d, digits, text] of cases) assert.equal(printfFixed(d, digits), text, `${d} %.${digits}f`);
 });
