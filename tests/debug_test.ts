@@ -802,6 +802,28 @@ Deno.test("DEBUG SET-SKIP-CHECKSUM-VALIDATION 1 loads an RDB file whose checksum
   }
 });
 
+Deno.test("under rdbchecksum no an RDB file's checksum is not checked at load, as in Redis", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "redix-debug-" });
+  try {
+    await withServer(async ({ port }) => {
+      const conn = await RawConnection.open(port);
+      await conn.command("SET", "k", "v");
+      assert.equal(await conn.command("SAVE"), "OK");
+      conn.close();
+    }, { config: { dir, save: "" } });
+    const bytes = await Deno.readFile(`${dir}/dump.rdb`);
+    bytes[bytes.length - 1] ^= 0xff;
+    await Deno.writeFile(`${dir}/dump.rdb`, bytes);
+    await withServer(async ({ port }) => {
+      const conn = await RawConnection.open(port);
+      assert.equal(await conn.command("GET", "k"), "v");
+      conn.close();
+    }, { config: { dir, save: "", rdbchecksum: "no" } });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("DEBUG CHANGE-REPL-ID changes INFO's master_replid", async () => {
   await withServer(async ({ port }) => {
     const conn = await RawConnection.open(port);

@@ -266,7 +266,7 @@ function loadBack(client: Client, merge: boolean): string | undefined {
         if (expireAt !== undefined) db.setExpiry(key, expireAt);
       },
       {},
-      !server.debugFlags.skipChecksumValidation,
+      server.verifyRdbChecksum,
     );
   } catch (error) {
     const at = error instanceof RdbError ? ` at offset ${error.offset}` : "";

@@ -804,7 +804,7 @@ export class Aof {
           if (expireAt !== undefined) db.setExpiry(key, expireAt);
         },
         observer,
-        !this.server.debugFlags.skipChecksumValidation,
+        this.server.verifyRdbChecksum,
       );
     } catch (error) {
       if (error instanceof LoadError) throw error;

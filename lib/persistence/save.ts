@@ -422,7 +422,7 @@ export class Persistence {
         loaded++;
       }, {
         keysPerStep: this.loadKeysPerStep,
-        verifyChecksum: !server.debugFlags.skipChecksumValidation,
+        verifyChecksum: server.verifyRdbChecksum,
         observer: {
           aux: (name, value) => {
             if (name === "used-mem") this.loadRdbUsedMem = Number(value) || 0;

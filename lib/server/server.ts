@@ -171,6 +171,13 @@ export class RedixServer {
    * SET-SKIP-CHECKSUM-VALIDATION).
    */
   readonly debugFlags = { activeExpire: true, pauseCron: false, skipChecksumValidation: false };
+  /**
+   * Whether loading an RDB checks its CRC, as Redis's rdbLoad: under
+   * `rdbchecksum yes` and not after DEBUG SET-SKIP-CHECKSUM-VALIDATION 1.
+   */
+  get verifyRdbChecksum(): boolean {
+    return this.config.getBool("rdbchecksum") && !this.debugFlags.skipChecksumValidation;
+  }
   /** The replication ID once DEBUG CHANGE-REPL-ID has changed it (INFO's master_replid). */
   replicationId: string | undefined;
   /** Shared with every client's decoder, so CONFIG SET applies to open connections. */
