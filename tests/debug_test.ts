@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { formatG17 } from "../lib/commands/debug.ts";
+import type { RunningServer } from "../lib/mod.ts";
 import {
   ALL_BYTES,
   binaryToBytes,
@@ -273,54 +274,57 @@ Deno.test("%.17g formatting of scores", () => {
   for (const [x, text] of cases) assert.equal(formatG17(x), text, String(x));
 });
 
-Deno.test("DEBUG RELOAD keeps keys, TTLs, the selected db and the config", async () => {
+/**
+ * Runs `body` on a connection to a Redix with DEBUG enabled and no save
+ * points, its files in a fresh directory removed afterwards.
+ */
+async function withDebugServer(
+  body: (conn: RawConnection, redix: RunningServer & { dir: string }) => Promise<void>,
+  config: Record<string, string> = {},
+): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "redix-debug-" });
   try {
-    await withServer(async ({ port, server }) => {
-      const conn = await RawConnection.open(port);
+    await withServer(async (redix) => {
+      const conn = await RawConnection.open(redix.port);
       try {
-        for (const command of DATA) await conn.command(...command);
-        await conn.command("SELECT", "3");
-        await conn.command("CONFIG", "SET", "hz", "17");
-        const before = await conn.command("DEBUG", "DIGEST");
-        const pttl = await conn.command("PTTL", "ttl3") as number;
-        const sizes: Reply[] = [];
-        for (const db of server.keyspace.dbs) sizes.push(db.size);
-        assert.equal(await conn.command("DEBUG", "RELOAD"), "OK");
-        assert.equal(await conn.command("DEBUG", "DIGEST"), before);
-        assert.deepEqual(server.keyspace.dbs.map((db) => db.size), sizes);
-        // Still in db 3, whose TTLs survived.
-        const after = await conn.command("PTTL", "ttl3") as number;
-        assert.ok(after > 0 && after <= pttl, `${after} vs ${pttl}`);
-        assert.deepEqual(await conn.command("CONFIG", "GET", "hz"), ["hz", "17"]);
-        assert.equal(server.dirty, 0);
-        await Deno.stat(`${dir}/dump.rdb`);
+        await body(conn, Object.assign(redix, { dir }));
       } finally {
         conn.close();
       }
-    }, { config: { dir, save: "", "enable-debug-command": "yes" } });
+    }, { config: { dir, save: "", "enable-debug-command": "yes", ...config } });
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+Deno.test("DEBUG RELOAD keeps keys, TTLs, the selected db and the config", async () => {
+  await withDebugServer(async (conn, { server, dir }) => {
+    for (const command of DATA) await conn.command(...command);
+    await conn.command("SELECT", "3");
+    await conn.command("CONFIG", "SET", "hz", "17");
+    const before = await conn.command("DEBUG", "DIGEST");
+    const pttl = await conn.command("PTTL", "ttl3") as number;
+    const sizes: Reply[] = [];
+    for (const db of server.keyspace.dbs) sizes.push(db.size);
+    assert.equal(await conn.command("DEBUG", "RELOAD"), "OK");
+    assert.equal(await conn.command("DEBUG", "DIGEST"), before);
+    assert.deepEqual(server.keyspace.dbs.map((db) => db.size), sizes);
+    // Still in db 3, whose TTLs survived.
+    const after = await conn.command("PTTL", "ttl3") as number;
+    assert.ok(after > 0 && after <= pttl, `${after} vs ${pttl}`);
+    assert.deepEqual(await conn.command("CONFIG", "GET", "hz"), ["hz", "17"]);
+    assert.equal(server.dirty, 0);
+    await Deno.stat(`${dir}/dump.rdb`);
+  });
 });
 
 Deno.test("DEBUG RELOAD NOSAVE without a file fails as Redis", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "redix-debug-" });
-  try {
-    await withServer(async ({ port }) => {
-      const conn = await RawConnection.open(port);
-      try {
-        await conn.command("SET", "k", "v");
-        assert.deepEqual(await conn.command("DEBUG", "RELOAD", "NOSAVE"), {
-          error: "ERR Error trying to load the RDB dump, check server logs.",
-        });
-      } finally {
-        conn.close();
-      }
-    }, { config: { dir, save: "", "enable-debug-command": "yes" } });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withDebugServer(async (conn) => {
+    await conn.command("SET", "k", "v");
+    assert.deepEqual(await conn.command("DEBUG", "RELOAD", "NOSAVE"), {
+      error: "ERR Error trying to load the RDB dump, check server logs.",
+    });
+  });
 });
 
 Deno.test("DEBUG SLEEP blocks the whole server", async () => {
@@ -342,27 +346,20 @@ Deno.test("DEBUG SLEEP blocks the whole server", async () => {
 });
 
 Deno.test("DEBUG RELOAD's flush fails a transaction that watched a key, as Redis's does", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "redix-debug-" });
-  try {
-    await withServer(async ({ port }) => {
-      const watcher = await RawConnection.open(port);
-      const other = await RawConnection.open(port);
-      try {
-        await watcher.command("SET", "k", "v");
-        assert.equal(await watcher.command("WATCH", "k"), "OK");
-        assert.equal(await other.command("DEBUG", "RELOAD"), "OK");
-        assert.equal(await watcher.command("MULTI"), "OK");
-        assert.equal(await watcher.command("GET", "k"), "QUEUED");
-        assert.equal(await watcher.command("EXEC"), null);
-        assert.equal(await watcher.command("GET", "k"), "v");
-      } finally {
-        watcher.close();
-        other.close();
-      }
-    }, { config: { dir, save: "", "enable-debug-command": "yes" } });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withDebugServer(async (watcher, { port }) => {
+    const other = await RawConnection.open(port);
+    try {
+      await watcher.command("SET", "k", "v");
+      assert.equal(await watcher.command("WATCH", "k"), "OK");
+      assert.equal(await other.command("DEBUG", "RELOAD"), "OK");
+      assert.equal(await watcher.command("MULTI"), "OK");
+      assert.equal(await watcher.command("GET", "k"), "QUEUED");
+      assert.equal(await watcher.command("EXEC"), null);
+      assert.equal(await watcher.command("GET", "k"), "v");
+    } finally {
+      other.close();
+    }
+  });
 });
 
 // ---------------------------------------------------------------------------
@@ -702,48 +699,38 @@ Deno.test({
 });
 
 Deno.test("DEBUG OBJECT and HTSTATS report Redix's own numbers", async () => {
-  await withServer(async ({ port, server }) => {
-    const conn = await RawConnection.open(port);
-    try {
-      await conn.command("DEBUG", "POPULATE", "1000");
-      await conn.command("RPUSH", "l", "a", "bb", "123");
-      const line = await conn.command("DEBUG", "OBJECT", "l") as string;
-      assert.match(line, / serializedlength:\d+ /);
-      const dump = await conn.command("DUMP", "l") as string;
-      assert.ok(line.includes(` serializedlength:${dump.length - 11} `), line);
-      assert.ok(
-        line.endsWith(
-          " ql_nodes:1 ql_avg_node:3.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:16",
-        ),
-      );
-      const stats = (await conn.command("DEBUG", "HTSTATS", "0")) as string;
-      const db = server.keyspace.dbs[0];
-      assert.ok(stats.includes(` table size: ${db.data.bucketCount}\n number of elements: 1001\n`), stats);
-      const chains = db.data.chainLengths();
-      assert.ok(stats.includes(` max chain length: ${chains.length - 1}\n`), stats);
-      assert.ok(stats.includes(`   0: ${chains[0]} (`), stats);
-    } finally {
-      conn.close();
-    }
-  }, { config: { "enable-debug-command": "yes" } });
+  await withDebugServer(async (conn, { server }) => {
+    await conn.command("DEBUG", "POPULATE", "1000");
+    await conn.command("RPUSH", "l", "a", "bb", "123");
+    const line = await conn.command("DEBUG", "OBJECT", "l") as string;
+    assert.match(line, / serializedlength:\d+ /);
+    const dump = await conn.command("DUMP", "l") as string;
+    assert.ok(line.includes(` serializedlength:${dump.length - 11} `), line);
+    assert.ok(
+      line.endsWith(
+        " ql_nodes:1 ql_avg_node:3.00 ql_listpack_max:-2 ql_compressed:0 ql_uncompressed_size:16",
+      ),
+    );
+    const stats = (await conn.command("DEBUG", "HTSTATS", "0")) as string;
+    const db = server.keyspace.dbs[0];
+    assert.ok(stats.includes(` table size: ${db.data.bucketCount}\n number of elements: 1001\n`), stats);
+    const chains = db.data.chainLengths();
+    assert.ok(stats.includes(` max chain length: ${chains.length - 1}\n`), stats);
+    assert.ok(stats.includes(`   0: ${chains[0]} (`), stats);
+  });
 });
 
 Deno.test("DEBUG POPULATE is not propagated and does not count as changes", async () => {
-  await withServer(async ({ port, server }) => {
-    const conn = await RawConnection.open(port);
+  await withDebugServer(async (conn, { server }) => {
     const propagated: string[][] = [];
     server.onPropagate((_db, argv) => propagated.push([...argv]));
-    try {
-      const dirty = server.dirty;
-      assert.equal(await conn.command("DEBUG", "POPULATE", "50", "p", "10"), "OK");
-      assert.equal(await conn.command("DBSIZE"), 50);
-      assert.equal(await conn.command("GET", "p:7"), "value:7\0\0\0");
-      assert.equal(server.dirty, dirty);
-      assert.deepEqual(propagated, []);
-    } finally {
-      conn.close();
-    }
-  }, { config: { "enable-debug-command": "yes" } });
+    const dirty = server.dirty;
+    assert.equal(await conn.command("DEBUG", "POPULATE", "50", "p", "10"), "OK");
+    assert.equal(await conn.command("DBSIZE"), 50);
+    assert.equal(await conn.command("GET", "p:7"), "value:7\0\0\0");
+    assert.equal(server.dirty, dirty);
+    assert.deepEqual(propagated, []);
+  });
 });
 
 /**
@@ -752,22 +739,17 @@ Deno.test("DEBUG POPULATE is not propagated and does not count as changes", asyn
  * active expiry reclaim them.
  */
 async function expiryHeldBy(off: string[], on: string[]): Promise<void> {
-  await withServer(async ({ port }) => {
-    const conn = await RawConnection.open(port);
-    try {
-      assert.equal(await conn.command("CONFIG", "SET", "hz", "100"), "OK");
-      assert.equal(await conn.command("DEBUG", ...off), "OK");
-      for (let i = 0; i < 20; i++) await conn.command("SET", `k${i}`, "v", "PX", "1");
-      const expired = Date.now() + 2;
-      // Long enough for dozens of cron ticks, each of which would reclaim the keys.
-      await waitFor(() => Date.now() > expired + 300, "the keys' expiry and 30 cron periods");
-      assert.equal(await conn.command("DBSIZE"), 20, "no key expired in the background");
-      assert.equal(await conn.command("DEBUG", ...on), "OK");
-      await waitFor(async () => await conn.command("DBSIZE") === 0, "active expiry to reclaim the keys");
-    } finally {
-      conn.close();
-    }
-  }, { config: { "enable-debug-command": "yes" } });
+  await withDebugServer(async (conn) => {
+    assert.equal(await conn.command("CONFIG", "SET", "hz", "100"), "OK");
+    assert.equal(await conn.command("DEBUG", ...off), "OK");
+    for (let i = 0; i < 20; i++) await conn.command("SET", `k${i}`, "v", "PX", "1");
+    const expired = Date.now() + 2;
+    // Long enough for dozens of cron ticks, each of which would reclaim the keys.
+    await waitFor(() => Date.now() > expired + 300, "the keys' expiry and 30 cron periods");
+    assert.equal(await conn.command("DBSIZE"), 20, "no key expired in the background");
+    assert.equal(await conn.command("DEBUG", ...on), "OK");
+    await waitFor(async () => await conn.command("DBSIZE") === 0, "active expiry to reclaim the keys");
+  });
 }
 
 Deno.test("DEBUG SET-ACTIVE-EXPIRE 0 stops active expiry, 1 starts it again", () =>
@@ -777,66 +759,43 @@ Deno.test("DEBUG PAUSE-CRON 1 stops the cron (active expiry with it), 0 resumes 
   expiryHeldBy(["PAUSE-CRON", "1"], ["PAUSE-CRON", "0"]));
 
 Deno.test("DEBUG SET-SKIP-CHECKSUM-VALIDATION 1 loads an RDB file whose checksum is wrong", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "redix-debug-" });
-  try {
-    await withServer(async ({ port }) => {
-      const conn = await RawConnection.open(port);
-      try {
-        await conn.command("SET", "k", "v");
-        assert.equal(await conn.command("SAVE"), "OK");
-        const bytes = await Deno.readFile(`${dir}/dump.rdb`);
-        bytes[bytes.length - 1] ^= 0xff;
-        await Deno.writeFile(`${dir}/dump.rdb`, bytes);
-        assert.deepEqual(await conn.command("DEBUG", "RELOAD", "NOSAVE"), {
-          error: "ERR Error trying to load the RDB dump, check server logs.",
-        });
-        assert.equal(await conn.command("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "1"), "OK");
-        assert.equal(await conn.command("DEBUG", "RELOAD", "NOSAVE"), "OK");
-        assert.equal(await conn.command("GET", "k"), "v");
-      } finally {
-        conn.close();
-      }
-    }, { config: { dir, save: "", "enable-debug-command": "yes" } });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await withDebugServer(async (conn, { dir }) => {
+    await conn.command("SET", "k", "v");
+    assert.equal(await conn.command("SAVE"), "OK");
+    const bytes = await Deno.readFile(`${dir}/dump.rdb`);
+    bytes[bytes.length - 1] ^= 0xff;
+    await Deno.writeFile(`${dir}/dump.rdb`, bytes);
+    assert.deepEqual(await conn.command("DEBUG", "RELOAD", "NOSAVE"), {
+      error: "ERR Error trying to load the RDB dump, check server logs.",
+    });
+    assert.equal(await conn.command("DEBUG", "SET-SKIP-CHECKSUM-VALIDATION", "1"), "OK");
+    assert.equal(await conn.command("DEBUG", "RELOAD", "NOSAVE"), "OK");
+    assert.equal(await conn.command("GET", "k"), "v");
+  });
 });
 
 Deno.test("under rdbchecksum no an RDB file's checksum is not checked at load, as in Redis", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "redix-debug-" });
-  try {
-    await withServer(async ({ port }) => {
-      const conn = await RawConnection.open(port);
-      await conn.command("SET", "k", "v");
-      assert.equal(await conn.command("SAVE"), "OK");
-      conn.close();
-    }, { config: { dir, save: "" } });
+  await withDebugServer(async (conn, { dir }) => {
+    await conn.command("SET", "k", "v");
+    assert.equal(await conn.command("SAVE"), "OK");
     const bytes = await Deno.readFile(`${dir}/dump.rdb`);
     bytes[bytes.length - 1] ^= 0xff;
     await Deno.writeFile(`${dir}/dump.rdb`, bytes);
     await withServer(async ({ port }) => {
-      const conn = await RawConnection.open(port);
-      assert.equal(await conn.command("GET", "k"), "v");
-      conn.close();
+      const loaded = await RawConnection.open(port);
+      assert.equal(await loaded.command("GET", "k"), "v");
+      loaded.close();
     }, { config: { dir, save: "", rdbchecksum: "no" } });
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("DEBUG CHANGE-REPL-ID changes INFO's master_replid", async () => {
-  await withServer(async ({ port }) => {
-    const conn = await RawConnection.open(port);
-    try {
-      const replid = async () =>
-        /master_replid:([0-9a-f]{40})/.exec(await conn.command("INFO") as string)![1];
-      const before = await replid();
-      assert.equal(await conn.command("DEBUG", "CHANGE-REPL-ID"), "OK");
-      assert.notEqual(await replid(), before);
-    } finally {
-      conn.close();
-    }
-  }, { config: { "enable-debug-command": "yes" } });
+  await withDebugServer(async (conn) => {
+    const replid = async () => /master_replid:([0-9a-f]{40})/.exec(await conn.command("INFO") as string)![1];
+    const before = await replid();
+    assert.equal(await conn.command("DEBUG", "CHANGE-REPL-ID"), "OK");
+    assert.notEqual(await replid(), before);
+  });
 });
 
 Deno.test("DEBUG CONFIG-REWRITE-FORCE-ALL writes parameters at their defaults too", async () => {
