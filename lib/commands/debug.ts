@@ -20,7 +20,7 @@ import { RawString } from "../store/raw_string.ts";
 import { SetValue } from "../store/set.ts";
 import { SortedSetValue } from "../store/zset.ts";
 import { globMatch } from "../util/glob.ts";
-import { printfFixed } from "../util/numbers.ts";
+import { atoi, printfFixed } from "../util/numbers.ts";
 import { FAILED, integerArg, integerAtLeastArg, isString, peekValue } from "./access.ts";
 import { helpReply } from "./connection.ts";
 import { randomId } from "./info.ts";
@@ -167,12 +167,6 @@ const POSITIVE = "ERR value is out of range, must be positive";
 function cString(text: string): string {
   const nul = text.indexOf("\0");
   return nul === -1 ? text : text.slice(0, nul);
-}
-
-/** C's atoi: optional blanks and sign, then digits (0 when there are none). */
-function atoi(text: string): number {
-  const match = /^[\t\n\v\f\r ]*([+-]?\d+)/.exec(text);
-  return match === null ? 0 : Number(match[1]) | 0;
 }
 
 /** DEBUG's switches that take a 0 or 1 read with atoi, as Redis's, replying OK. */

@@ -20,6 +20,7 @@ import type { Client } from "../server/client.ts";
 import { LinkError, type MigrateLink } from "../server/migrate_links.ts";
 import { notifyKeyspaceEvent } from "../server/notifications.ts";
 import { binaryToBytes, bytesToBinary } from "../util/latin1.ts";
+import { atoi } from "../util/numbers.ts";
 import { FAILED, integerArg, readValue } from "./access.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
 import { KEY_SPECS, keysFromSpecs, migrateGetKeys } from "./key_specs.ts";
@@ -37,12 +38,6 @@ interface Migration {
   password: string | undefined;
   /** The keys found here, in argument order. */
   keys: string[];
-}
-
-/** C's atoi, which Redis reads the port with: leading digits, 0 when there are none. */
-function atoi(text: string): number {
-  const match = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(text);
-  return match === null ? 0 : Number(match[1]);
 }
 
 function migrate(client: Client, argv: string[]): void {
@@ -90,6 +85,7 @@ function migrate(client: Client, argv: string[]): void {
   }
   const migration = {
     host: argv[1],
+    // Redis reads the port with atoi.
     port: atoi(argv[2]),
     db,
     dbText: argv[4],

@@ -206,3 +206,9 @@ export function strtod(s: string): { value: number; end: number; range: boolean 
     (magnitude === Infinity || (nonZeroDigits && magnitude < DBL_MIN));
   return { value: negative ? -magnitude : magnitude, end: prefix.length, range };
 }
+
+/** C's atoi: optional blanks and a sign, then digits, as an int (0 when there are none). */
+export function atoi(text: string): number {
+  const match = /^[\t\n\v\f\r ]*([+-]?\d+)/.exec(text);
+  return match === null ? 0 : Number(match[1]) | 0;
+}

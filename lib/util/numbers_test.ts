@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   addInt64,
+  atoi,
   formatDouble,
   INT64_MAX_NUMBER,
   parseInt64,
@@ -600,4 +601,15 @@ Deno.test("printfFixed rounds exact ties to even, as glibc's %.Nf", () => {
     [-0, 2, "-0.00"],
   ];
   for (const [d, digits, text] of cases) assert.equal(printfFixed(d, digits), text, `${d} %.${digits}f`);
+});
+
+Deno.test("atoi reads leading blanks, a sign and digits, and stops at anything else", () => {
+  assert.equal(atoi("6379"), 6379);
+  assert.equal(atoi("  -12abc"), -12);
+  assert.equal(atoi("+7"), 7);
+  assert.equal(atoi("x1"), 0);
+  assert.equal(atoi(""), 0);
+  assert.equal(atoi("99999"), 99999);
+  // An int: what overflows wraps, as the conversion glibc's atoi does in practice.
+  assert.equal(atoi("4294967297"), 1);
 });
