@@ -70,6 +70,8 @@ const SCRIPT = (target: number): string[][] => {
     ["MIGRATE", ...to, "s", "x", "1000"],
     ["MIGRATE", ...to, "s", "0", "x"],
     ["MIGRATE", "127.0.0.1", "1", "s", "0", "1000"],
+    ["MIGRATE", "127.0.0.1", "-1", "s", "0", "1000"],
+    ["MIGRATE", "127.0.0.1", "x", "s", "0", "1000"],
     ["MIGRATE", "no.such.host.invalid", String(target), "s", "0", "1000"],
     ["MIGRATE", ...to, "s", "99", "1000"],
     ["MIGRATE", ...to, "s", "9223372036854775807", "1000"],

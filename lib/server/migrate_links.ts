@@ -108,9 +108,9 @@ export class MigrateLinks {
 
   /**
    * The cached link to host:port, or a new one. A name that does not resolve
-   * or a connect that times out is a "connecting" error, as in Redis; a refused
-   * connection (or a port Redis's atoi makes 0 or out of range) shows, as in
-   * Redis, only when the request is written.
+   * (or a negative port) or a connect that times out is a "connecting" error,
+   * as in Redis; a refused connection (or a port of 0 or above 65535) shows, as
+   * in Redis, only when the request is written.
    */
   async get(host: string, port: number, timeoutMs: number): Promise<MigrateLink> {
     const name = `${host}:${port}`;
@@ -123,7 +123,9 @@ export class MigrateLinks {
       const names = [...this.links.keys()];
       this.close(names[Math.floor(Math.random() * names.length)]);
     }
-    if (port <= 0 || port > 65535) throw new LinkError("writing", false);
+    // As Redis's resolver, which refuses a negative port, and its connect, which fails later on the others.
+    if (port < 0) throw new LinkError("connecting", false);
+    if (port === 0 || port > 65535) throw new LinkError("writing", false);
     let conn: Deno.TcpConn | undefined;
     let gaveUp = false;
     const connecting = Deno.connect({ hostname: host, port }).then((opened) => {

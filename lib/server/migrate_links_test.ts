@@ -76,6 +76,7 @@ Deno.test("a refused connection or a port out of range fails as Redis's write do
   assert.deepEqual([refused.step, refused.timedOut], ["writing", false]);
   assert.equal((await failure(links.get("127.0.0.1", 0, 1000))).step, "writing");
   assert.equal((await failure(links.get("127.0.0.1", 70000, 1000))).step, "writing");
+  assert.equal((await failure(links.get("127.0.0.1", -1, 1000))).step, "connecting");
   assert.equal((await failure(links.get("no.such.host.invalid", 6379, 1000))).step, "connecting");
   assert.equal(links.size, 0);
 });
