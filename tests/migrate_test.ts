@@ -317,7 +317,7 @@ Deno.test("MIGRATE to a target that does not answer times out and keeps the key;
   }
 });
 
-Deno.test("MIGRATE's credentials are redacted for monitors, and the first target error is the reply", async () => {
+Deno.test("MIGRATE is redacted for monitors and in SLOWLOG; the first target error is the reply", async () => {
   const target = new FakeTarget("-ERR nope\r\n");
   try {
     await withServer(async ({ port }) => {
@@ -325,6 +325,7 @@ Deno.test("MIGRATE's credentials are redacted for monitors, and the first target
       const monitor = await RawConnection.open(port);
       assert.equal(await monitor.command("MONITOR"), "OK");
       await conn.command("SET", "k", "v");
+      await conn.command("CONFIG", "SET", "slowlog-log-slower-than", "0");
       await conn.send(
         encodeCommand(["MIGRATE", "127.0.0.1", String(target.port), "k", "0", "5000", "AUTH2", "u", "p"]),
       );
@@ -332,6 +333,10 @@ Deno.test("MIGRATE's credentials are redacted for monitors, and the first target
       await target.answer();
       assert.deepEqual(await conn.reply(), { error: "ERR Target instance replied with error: ERR nope" });
       assert.equal(await conn.command("GET", "k"), "v");
+      // The whole round trip is timed, as Redis times it.
+      const entries = await conn.command("SLOWLOG", "GET", "-1") as Reply[][];
+      const logged = entries.find((entry) => (entry[3] as string[])[0] === "MIGRATE")!;
+      assert.deepEqual((logged[3] as string[]).slice(6), ["AUTH2", "(redacted)", "(redacted)"]);
       assert.match(await monitor.reply() as string, /"SET" "k" "v"$/);
       assert.match(await monitor.reply() as string, /"k" "0" "5000" "AUTH2" "\(redacted\)" "\(redacted\)"$/);
       conn.close();

@@ -97,6 +97,8 @@ function migrate(client: Client, argv: string[]): void {
     keys,
   };
   const server = client.server;
+  const command = client.lastCommand!;
+  const started = performance.now();
   server.pause.beginExclusive(client);
   server.blocking.block(client, [], 0, () => false, () => {});
   transfer(client, migration).catch((error) => {
@@ -106,6 +108,7 @@ function migrate(client: Client, argv: string[]): void {
   }).finally(() => {
     server.pause.endExclusive();
     server.blocking.unblock(client);
+    server.recordDuration(client, command, argv, (performance.now() - started) * 1000);
   });
 }
 

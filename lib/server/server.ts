@@ -715,18 +715,8 @@ export class RedixServer {
           (counters.latency ??= new LatencyHistogram()).record(usec);
         }
       }
-      // The threshold as it is now: a CONFIG SET of it applies to itself, as in Redis.
-      if (
-        forSlowlog && this.slowerThan >= 0 && usec >= this.slowerThan && client.blocked === undefined &&
-        !command.flags.has("skip_slowlog")
-      ) {
-        this.slowlog.push(argv, usec, client.addr, client.name, this.config.getNumber("slowlog-max-len"));
-      }
-      if (forLatencyMonitor && usec >= this.latencyThreshold * 1000 && client.blocked === undefined) {
-        this.latencyMonitor.add(
-          command.flags.has("fast") ? "fast-command" : "command",
-          Math.floor(usec / 1000),
-        );
+      if ((forSlowlog || forLatencyMonitor) && client.blocked === undefined) {
+        this.recordDuration(client, command, argv, usec);
       }
     }
     // Counted once it has run, as Redis does: INFO does not see its own call.
@@ -742,6 +732,24 @@ export class RedixServer {
     this.unnotifiedWrite = undefined;
     if (tracking) this.tracking.end(client, command, argv);
     if (this.monitors.clients.size !== 0 && Monitors.shows(command)) this.monitors.feed(client, argv);
+  }
+
+  /**
+   * Records a command's duration in SLOWLOG and the latency monitor where it
+   * passes their thresholds: for call(), and for MIGRATE once its round trip
+   * is over (Redis times it whole, as it stops the server meanwhile).
+   */
+  recordDuration(client: Client, command: Command, argv: readonly string[], usec: number): void {
+    // The thresholds as they are now: a CONFIG SET of one applies to itself, as in Redis.
+    if (this.slowerThan >= 0 && usec >= this.slowerThan && !command.flags.has("skip_slowlog")) {
+      this.slowlog.push(argv, usec, client.addr, client.name, this.config.getNumber("slowlog-max-len"));
+    }
+    if (this.latencyThreshold > 0 && usec >= this.latencyThreshold * 1000) {
+      this.latencyMonitor.add(
+        command.flags.has("fast") ? "fast-command" : "command",
+        Math.floor(usec / 1000),
+      );
+    }
   }
 
   /**
