@@ -696,3 +696,25 @@ Deno.test("BGSAVE: a blocked client served after SWAPDB changes a value the file
     Deno.removeSync(dir, { recursive: true });
   }
 });
+
+Deno.test("a file with a database past `databases` stops the start with Redis's message", async () => {
+  const dir = tempDir();
+  try {
+    const first = await startIn(dir);
+    const conn = await RawConnection.open(first.port);
+    await conn.command("SELECT", "5");
+    await conn.command("SET", "k", "v");
+    assert.equal(await conn.command("SAVE"), "OK");
+    conn.close();
+    await first.close();
+    await assert.rejects(() => startIn(dir, { databases: 2 }), (error: Error) => {
+      assert.equal(
+        error.message,
+        "FATAL: Data file was created with a Redis server configured to handle more than 2 databases. Exiting",
+      );
+      return true;
+    });
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

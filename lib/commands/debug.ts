@@ -241,27 +241,9 @@ function loadBack(client: Client, merge: boolean): string | undefined {
   } catch (error) {
     return `Fatal error loading the DB from ${path}: ${error instanceof Error ? error.message : error}`;
   }
-  const dbs = server.keyspace.dbs;
-  const now = Date.now();
   try {
-    loadRdb(
-      bytes,
-      server.config,
-      (index, key, value, expireAt) => {
-        const db = dbs[index];
-        if (db === undefined) {
-          throw new Error(
-            `FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} databases`,
-          );
-        }
-        if (expireAt !== undefined && expireAt < now) return;
-        if (!merge && db.data.has(key)) throw new Error(`RDB has duplicated key '${key}' in DB ${index}`);
-        db.set(key, value);
-        if (expireAt !== undefined) db.setExpiry(key, expireAt);
-      },
-      {},
-      server.verifyRdbChecksum,
-    );
+    const loadKey = server.keyspace.rdbKeyLoader((message) => new Error(message), !merge);
+    loadRdb(bytes, server.config, loadKey, {}, server.verifyRdbChecksum);
   } catch (error) {
     const at = error instanceof RdbError ? ` at offset ${error.offset}` : "";
     return `Bad RDB file ${path}${at}: ${error instanceof Error ? error.message : error}`;

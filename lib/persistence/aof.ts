@@ -784,28 +784,11 @@ export class Aof {
 
   /** Loads the RDB at the start of `bytes`; returns where it ends (the AOF tail, if any, follows). */
   private loadRdbBase(bytes: Uint8Array, name: string): number {
-    const dbs = this.server.keyspace.dbs;
-    const now = Date.now();
     let end = bytes.length;
     const observer = { checksum: (_status: string, offset: number) => end = offset };
     try {
-      loadRdb(
-        bytes,
-        this.config,
-        (index, key, value, expireAt) => {
-          const db = dbs[index];
-          if (db === undefined) {
-            throw new LoadError(
-              `FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} databases. Exiting`,
-            );
-          }
-          if (expireAt !== undefined && expireAt < now) return;
-          db.set(key, value);
-          if (expireAt !== undefined) db.setExpiry(key, expireAt);
-        },
-        observer,
-        this.server.verifyRdbChecksum,
-      );
+      const loadKey = this.server.keyspace.rdbKeyLoader((message) => new LoadError(`${message}. Exiting`));
+      loadRdb(bytes, this.config, loadKey, observer, this.server.verifyRdbChecksum);
     } catch (error) {
       if (error instanceof LoadError) throw error;
       const at = error instanceof RdbError ? ` at offset ${error.offset}` : "";

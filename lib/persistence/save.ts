@@ -396,7 +396,6 @@ export class Persistence {
     }
     const start = performance.now();
     const now = Date.now();
-    const dbs = server.keyspace.dbs;
     let loaded = 0;
     let expired = 0;
     this.loading = true;
@@ -405,21 +404,10 @@ export class Persistence {
     this.loadLoadedBytes = 0;
     this.loadRdbUsedMem = 0;
     try {
+      const loadKey = server.keyspace.rdbKeyLoader((message) => new LoadError(`${message}. Exiting`));
       const steps = loadRdbSteps(bytes, server.config, (index, key, value, expireAt) => {
-        const db = dbs[index];
-        if (db === undefined) {
-          throw new LoadError(
-            `FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} ` +
-              `databases. Exiting`,
-          );
-        }
-        if (expireAt !== undefined && expireAt < now) {
-          expired++;
-          return;
-        }
-        db.set(key, value);
-        if (expireAt !== undefined) db.setExpiry(key, expireAt);
-        loaded++;
+        if (loadKey(index, key, value, expireAt)) loaded++;
+        else expired++;
       }, {
         keysPerStep: this.loadKeysPerStep,
         verifyChecksum: server.verifyRdbChecksum,

@@ -5,7 +5,7 @@
  * @module
  */
 import { AccessClock } from "./access_clock.ts";
-import { Database, type DatabaseListener } from "./database.ts";
+import { Database, type DatabaseListener, type RedisValue } from "./database.ts";
 
 /** Keys examined per step, as Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP. */
 const KEYS_PER_STEP = 20;
@@ -35,6 +35,34 @@ export class Keyspace {
 
   flushAll(): void {
     for (const db of this.dbs) db.clear();
+  }
+
+  /**
+   * The per-key step of loading an RDB file into these databases, as rdbLoad
+   * does it: a key whose TTL has passed is skipped (false), any other is set
+   * with its TTL (true). A database number past `databases`, or with
+   * `refuseDuplicates` a key already there, throws what `fail` makes of
+   * Redis's message.
+   */
+  rdbKeyLoader(
+    fail: (message: string) => Error,
+    refuseDuplicates = false,
+  ): (index: number, key: string, value: RedisValue, expireAt: number | undefined) => boolean {
+    const dbs = this.dbs;
+    const now = Date.now();
+    return (index, key, value, expireAt) => {
+      const db = dbs[index];
+      if (db === undefined) {
+        throw fail(
+          `FATAL: Data file was created with a Redis server configured to handle more than ${dbs.length} databases`,
+        );
+      }
+      if (expireAt !== undefined && expireAt < now) return false;
+      if (refuseDuplicates && db.data.has(key)) throw fail(`RDB has duplicated key '${key}' in DB ${index}`);
+      db.set(key, value);
+      if (expireAt !== undefined) db.setExpiry(key, expireAt);
+      return true;
+    };
   }
 
   /**
