@@ -327,6 +327,39 @@ Deno.test("ioredis: binary values through getBuffer, binary keys, and error repl
   });
 });
 
+Deno.test("node-redis and ioredis: MIGRATE between two servers both ways, WAIT, MEMORY STATS and LOLWUT", async () => {
+  const source = await startTestServer({ config: { save: "" } });
+  const target = await startTestServer({ config: { save: "" } });
+  const { client, errors } = await nodeRedis(source.port);
+  const redis = await ioredis(target.port);
+  try {
+    await client.set("k", "v", { PX: 100_000 });
+    await client.rPush("l", ["a", "b"]);
+    assert.equal(await client.migrate("127.0.0.1", target.port, ["k", "l"], 0, 1000), "OK");
+    assert.equal(await client.exists(["k", "l"]), 0);
+    assert.equal(await redis.get("k"), "v");
+    assert.ok(await redis.pttl("k") > 0);
+    assert.deepEqual(await redis.lrange("l", 0, -1), ["a", "b"]);
+    assert.equal(await redis.migrate("127.0.0.1", source.port, "", 0, 1000, "COPY", "KEYS", "k", "l"), "OK");
+    assert.equal(await client.get("k"), "v");
+    assert.equal(await redis.exists("k", "l"), 2);
+
+    assert.equal(await client.wait(0, 0), 0);
+    assert.equal(await redis.wait(1, 10), 0);
+    const stats = await client.memoryStats() as Record<string, unknown>;
+    assert.equal(stats["keys.count"], 2);
+    const flat = await redis.memory("STATS") as unknown[];
+    assert.equal(flat[flat.indexOf("keys.count") + 1], 2);
+    assert.match(String(await redis.lolwut()), /^Redis ver\. 7\.0\.15\n$/);
+  } finally {
+    await client.quit();
+    await redis.quit();
+    await source.close();
+    await target.close();
+  }
+  assert.deepEqual(errors, []);
+});
+
 // ---------------------------------------------------------------------------
 // redis-cli
 
