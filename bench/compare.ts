@@ -5,9 +5,18 @@
  *
  * Options: --requests N (default 1000000), --clients N (default 50),
  * --tests ping,set,get (redis-benchmark -t; the default covers strings and
- * every collection type), --pipelines 1,16, --repeat N (default 1): N rounds
- * alternating Redix and Redis, reporting each one's median, because on a small
- * machine one -P 1 run of either server can be off by 20-40%.
+ * every collection type), --pipelines 1,16, --repeat N (default 1): N rounds,
+ * reporting each server's median, because on a small machine one -P 1 run of
+ * either server can be off by 20-40%.
+ *
+ * Both servers run side by side and each test is run on one and then at once
+ * on the other (which one goes first alternates between rounds), so that the
+ * two figures of a ratio are taken seconds apart: on a shared machine the
+ * speed of both drifts over minutes, and a whole run of every test on one
+ * server and then on the other put that drift into the ratios. The tests are
+ * run one redis-benchmark at a time in redis-benchmark's own order, so every
+ * test finds the state the tests before it left (LPOP pops what LPUSH pushed),
+ * as in one run of them all.
  */
 import { parseArgs } from "node:util";
 
@@ -79,14 +88,51 @@ async function start(name: string, command: string, args: string[]): Promise<Ser
   return { name, port, process };
 }
 
-/** Runs redis-benchmark and returns requests/s per test name. */
-async function benchmark(port: number, pipeline: number): Promise<Map<string, number>> {
+/**
+ * redis-benchmark's -t names in the order it runs them. The LRANGE tests are
+ * one step: redis-benchmark runs the LPUSH they read before them.
+ */
+const RUN_ORDER = [
+  "ping_inline",
+  "ping_mbulk",
+  "ping",
+  "set",
+  "get",
+  "incr",
+  "lpush",
+  "rpush",
+  "lpop",
+  "rpop",
+  "sadd",
+  "hset",
+  "spop",
+  "zadd",
+  "zpopmin",
+  "lrange",
+  "mset",
+];
+
+/** The requested tests as redis-benchmark -t lists, one per run, in redis-benchmark's order. */
+function steps(tests: string[]): string[] {
+  const rank = (test: string) => {
+    const at = RUN_ORDER.indexOf(test.startsWith("lrange") ? "lrange" : test);
+    return at === -1 ? RUN_ORDER.length : at;
+  };
+  const ordered = tests.toSorted((a, b) => rank(a) - rank(b));
+  const lranges = ordered.filter((test) => test.startsWith("lrange"));
+  const result = ordered.filter((test) => !test.startsWith("lrange"));
+  if (lranges.length > 0) result.splice(ordered.indexOf(lranges[0]), 0, lranges.join(","));
+  return result;
+}
+
+/** Runs redis-benchmark for `tests` (its -t) and returns requests/s per test name. */
+async function benchmark(port: number, pipeline: number, tests: string): Promise<Map<string, number>> {
   const { stdout, success } = await new Deno.Command("redis-benchmark", {
     args: [
       "-p",
       String(port),
       "-t",
-      values.tests!,
+      tests,
       "-n",
       values.requests!,
       "-c",
@@ -144,7 +190,7 @@ const cpu = new TextDecoder().decode(cpuInfo.stdout).split(":")[1]?.trim() ?? "u
 console.log(
   `Machine: ${cpu}, ${navigator.hardwareConcurrency} cores; Deno ${Deno.version.deno}; ` +
     `redis-benchmark -t ${values.tests} -n ${values.requests} -c ${values.clients} -r 100000 -P <pipeline>` +
-    (rounds > 1 ? `; median of ${rounds} alternating rounds` : "") + "\n",
+    (rounds > 1 ? `; median of ${rounds} rounds` : "") + "; each test on both servers in turn\n",
 );
 console.log("| test | pipeline | Redix req/s | Redis req/s | Redix/Redis |");
 console.log("|---|---|---|---|---|");
@@ -160,9 +206,12 @@ for (const pipeline of values.pipelines!.split(",").map(Number)) {
     // Fresh servers each round, so that every round starts from the same (empty) state on both.
     const servers = await startBoth();
     try {
-      for (let i = 0; i < servers.length; i++) {
-        for (const [test, rps] of await benchmark(servers[i].port, pipeline)) {
-          samples[i].set(test, [...samples[i].get(test) ?? [], rps]);
+      for (const tests of steps(values.tests!.split(","))) {
+        for (let k = 0; k < servers.length; k++) {
+          const i = (k + round) % servers.length;
+          for (const [test, rps] of await benchmark(servers[i].port, pipeline, tests)) {
+            samples[i].set(test, [...samples[i].get(test) ?? [], rps]);
+          }
         }
       }
     } finally {
