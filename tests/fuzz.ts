@@ -28,7 +28,9 @@ import { mulberry32 } from "./prng.ts";
  * Left out of the random commands, and why:
  * - SHUTDOWN ends the server under test.
  * - CLIENT KILL can close the control client (TYPE normal, ADDR, ID ...).
- * DEBUG does not exist in Redix; MONITOR, blocking commands with timeout 0,
+ * DEBUG is sent but refused, as enable-debug-command is at its default (no):
+ * DEBUG SLEEP would stall the control client and POPULATE with a random count
+ * could fill the memory. MONITOR, blocking commands with timeout 0,
  * SUBSCRIBE and the like are kept: each worker half-closes after its batch, and
  * the server must then end the connection whatever state it is in.
  */
