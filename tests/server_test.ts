@@ -111,6 +111,35 @@ for (const [name, input, message] of PROTOCOL_ERRORS) {
   });
 }
 
+Deno.test("writes pipelined ahead of a broken frame take effect and are answered before the error", async () => {
+  await withServer(async ({ port }) => {
+    const control = await RawConnection.open(port);
+    const bad = await RawConnection.open(port);
+    const good = [["SET", "a", "1"], ["SET", "b", "2"], ["INCR", "a"], ["GET", "a"]];
+    await bad.send(good.map(encodeCommand).join("") + "*1\r\n$x\r\n" + encodeCommand(["SET", "c", "3"]));
+    assert.equal(
+      await bad.readToEnd(),
+      "+OK\r\n+OK\r\n:2\r\n$1\r\n2\r\n-ERR Protocol error: invalid bulk length\r\n",
+    );
+    assert.deepEqual(await control.command("MGET", "a", "b", "c"), ["2", "2", null]);
+    control.close();
+    bad.close();
+  });
+});
+
+Deno.test("a CONFIG SET proto-max-bulk-len applies to the very next command of its pipeline, as in Redis", async () => {
+  await withServer(async ({ port }) => {
+    const client = await RawConnection.open(port);
+    await client.send(
+      encodeCommand(["SET", "a", "1"]) + encodeCommand(["CONFIG", "SET", "proto-max-bulk-len", "1mb"]) +
+        encodeCommand(["SET", "k", "v".repeat(1024 * 1024 + 1)]) + encodeCommand(["QUIT"]),
+    );
+    // Byte for byte what redis-server 7.0.15 answers to the same write.
+    assert.equal(await client.readToEnd(), "+OK\r\n+OK\r\n-ERR Protocol error: invalid bulk length\r\n");
+    client.close();
+  });
+});
+
 Deno.test("proto-max-bulk-len is a configured limit, applied to open connections by CONFIG SET", async () => {
   await withServer(async ({ port }) => {
     const admin = await RawConnection.open(port);

@@ -146,6 +146,13 @@ export interface Command {
    * documented as O(1) (SET), which a clock read would slow by a third.
    */
   mayBeSlow: boolean;
+  /**
+   * Whether the commands after this one in a pipeline may be decoded before it
+   * runs (lib/server/lookahead.ts): not after an admin command or a subcommand
+   * container, which may change how requests are decoded (CONFIG SET
+   * proto-max-bulk-len).
+   */
+  lookaheadPast: boolean;
   /** Whether keysWithFlags follows the specs first (some are keys and none has VARIABLE_FLAGS). */
   specsFindKeys: boolean;
   notify?: Notify;
@@ -262,6 +269,7 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
     flaggedKeyFinder,
     hasKeys: someKeys || def.keyFinder !== undefined || flaggedKeyFinder !== undefined,
     mayBeSlow: !flags.has("fast") && def.complexity !== "O(1)",
+    lookaheadPast: !flags.has("admin") && def.subcommands === undefined,
     specsFindKeys: someKeys && !keySpecs.some((spec) => (spec.flags & KeyFlag.VARIABLE_FLAGS) !== 0),
     notify: def.notify,
     parent,

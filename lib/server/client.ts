@@ -13,6 +13,7 @@ import type { BlockedState } from "./blocking.ts";
 import type { RedixServer } from "./server.ts";
 import { TransactionState } from "./transaction.ts";
 import { DEFAULT_USER } from "./auth.ts";
+import { CommandLookahead } from "./lookahead.ts";
 
 /**
  * Once this much output is waiting, it is sent before more commands are run.
@@ -55,6 +56,8 @@ export class Client {
   readonly createdAt = Date.now();
   lastInteraction = Date.now();
   readonly decoder: RespDecoder;
+  /** The decoder's commands, a pipeline's worth at a time (see lib/server/lookahead.ts). */
+  private readonly lookahead: CommandLookahead;
   readonly writer = new ReplyWriter();
   db: Database;
   name = "";
@@ -117,6 +120,7 @@ export class Client {
     this.db = server.keyspace.dbs[0];
     this.authenticated = server.auth.noPassword();
     this.decoder = new RespDecoder(server.limits);
+    this.lookahead = new CommandLookahead(this.decoder, server.table);
     if (!internal) this.writer.onError = (text) => server.errorStats.record(text);
     conn.setNoDelay?.(true);
     this.done = this.run();
@@ -213,10 +217,10 @@ export class Client {
    */
   private runCommands(): RunResult {
     const server = this.server;
-    const decoder = this.decoder;
+    const lookahead = this.lookahead;
     let argv: string[] | null;
-    while ((argv = decoder.next()) !== null) {
-      server.execute(this, argv);
+    while ((argv = lookahead.take(this.db)) !== null) {
+      server.execute(this, argv, lookahead.taken);
       if (server.outputLimits.limitsReplies && server.outputLimits.closeIfExceeded(this)) return MUST_CLOSE;
       if (this.blocked !== undefined) return STOPPED;
       if (this.closeAfterReply) return RAN_ALL;

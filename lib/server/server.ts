@@ -522,14 +522,15 @@ export class RedixServer {
   /**
    * Runs one command for a client, and drops its reply when the client asked
    * for none (CLIENT REPLY OFF, or SKIP before this command); CLIENT REPLY ON
-   * is answered, as it turns replies back on before replying.
+   * is answered, as it turns replies back on before replying. `found`: the
+   * table's entry for argv[0], when the caller has looked it up already.
    */
-  execute(client: Client, argv: string[]): void {
+  execute(client: Client, argv: string[], found = this.table.lookup(argv[0])): void {
     const replyStart = client.writer.length;
     const wasOff = client.replyMode === "off";
     const skipped = client.replyMode === "skip";
     if (skipped) client.replyMode = "on";
-    this.dispatch(client, argv);
+    this.dispatch(client, argv, found);
     if (skipped || (wasOff && client.replyMode === "off")) client.writer.truncate(replyStart);
   }
 
@@ -539,8 +540,7 @@ export class RedixServer {
    * queues it inside MULTI, else calls it; then serves the blocked clients its
    * writes woke.
    */
-  private dispatch(client: Client, argv: string[]): void {
-    const found = this.table.lookup(argv[0]);
+  private dispatch(client: Client, argv: string[], found: Command | undefined): void {
     const command = found?.subcommands !== undefined && argv.length >= 2
       ? found.subcommands.get(argv[1].toLowerCase())
       : found;

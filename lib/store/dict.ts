@@ -43,6 +43,23 @@ const [K0, K1] = crypto.getRandomValues(new Int32Array(2));
  * a whole lookup; reading the chars with charCodeAt costs most of either, and
  * both give Poisson-like chains.
  */
+/**
+ * The hash of `key`, for a caller that hashes keys ahead of looking them up
+ * ({@link Dict.warm}); {@link primeHash} hands it to the lookup.
+ */
+export function hashOf(key: string): number {
+  return sipHash(key);
+}
+
+/**
+ * Makes the next lookup of `key` use `hash`, which must be hashOf(key), rather
+ * than hash the key again: the one-entry cache below, filled ahead of time.
+ */
+export function primeHash(key: string, hash: number): void {
+  lastHashed = key;
+  lastHash = hash;
+}
+
 function hashString(key: string): number {
   if (key === lastHashed) return lastHash;
   lastHash = sipHash(key);
@@ -126,6 +143,9 @@ function bucketsFor(n: number): number {
   return size;
 }
 
+/** Dict.warm's scratch: the first entry of each bucket it reads (grown when needed). */
+let warmedSlots = new Int32Array(64);
+
 export class Dict<V> {
   /** Bucket -> first entry slot of its chain (0: empty). */
   private heads = new Int32Array(MIN_BUCKETS);
@@ -189,6 +209,32 @@ export class Dict<V> {
       histogram[length]++;
     }
     return histogram;
+  }
+
+  /**
+   * Reads the bucket of each of the first `n` hashes (from {@link hashOf})
+   * and its first entry's hash, stamp and key, so that lookups of those keys
+   * soon after find them in the CPU's cache. Done for a whole pipeline at once,
+   * these reads are independent and the CPU overlaps their cache misses, where
+   * the lookups, one command after another, would wait for each miss in turn.
+   * Changes nothing; returns a value made of what it read, which the caller
+   * must keep somewhere, so that the compiler cannot drop the reads.
+   */
+  warm(hashes: Int32Array, n: number): number {
+    const heads = this.heads;
+    const mask = this.mask;
+    if (n > warmedSlots.length) warmedSlots = new Int32Array(n);
+    const slots = warmedSlots;
+    for (let i = 0; i < n; i++) slots[i] = heads[hashes[i] & mask];
+    const entryHashes = this.hashes;
+    const stamps = this.stamps;
+    const keyOf = this.keyOf;
+    let digest = 0;
+    for (let i = 0; i < n; i++) {
+      const e = slots[i];
+      if (e !== 0) digest ^= entryHashes[e] ^ stamps[e] ^ keyOf[e].length;
+    }
+    return digest;
   }
 
   /** The slot holding `key`, or 0 when it is absent. */

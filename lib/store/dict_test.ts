@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Dict } from "./dict.ts";
+import { Dict, hashOf, primeHash } from "./dict.ts";
 import { mulberry32 } from "../../tests/prng.ts";
 
 /** Binary strings: the empty string, every single byte, then random byte strings. */
@@ -277,4 +277,30 @@ Deno.test("Dict.chainLengths counts every bucket and every entry once", () => {
   const after = dict.chainLengths();
   assert.equal(after.reduce((sum, buckets, length) => sum + buckets * length, 0), 10);
   assert.equal(after.reduce((a, b) => a + b, 0), dict.bucketCount);
+});
+
+Deno.test("warm changes nothing, and a lookup primed with hashOf finds what a plain one finds", () => {
+  const random = mulberry32(777);
+  const pool = binaryKeys(random, 3000);
+  const dict = new Dict<number>();
+  const model = new Map<string, number>();
+  for (let i = 0; i < 2000; i++) {
+    const key = pool[Math.floor(random() * pool.length)];
+    dict.set(key, i);
+    model.set(key, i);
+  }
+  for (let round = 0; round < 200; round++) {
+    // More than warm's scratch holds at first, so that it grows.
+    const keys = Array.from(
+      { length: 1 + Math.floor(random() * 100) },
+      () => pool[Math.floor(random() * pool.length)],
+    );
+    const hashes = Int32Array.from(keys, hashOf);
+    assert.equal(typeof dict.warm(hashes, keys.length), "number");
+    for (let i = 0; i < keys.length; i++) {
+      primeHash(keys[i], hashes[i]);
+      assert.equal(dict.get(keys[i]), model.get(keys[i]));
+    }
+  }
+  assertSameAs(dict, model);
 });
