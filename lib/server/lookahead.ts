@@ -5,7 +5,7 @@
  * command runs ({@link Dict.warm}). A pipeline of GETs or SETs on 100k random
  * keys spends much of its time waiting for cache misses, one key after the
  * other; read together, the CPU overlaps them: redis-benchmark `-P 16` GET
- * and SET of random keys run 15-20% faster with this (README, Performance).
+ * and SET of random keys run 15-30% faster with this (README, Performance).
  *
  * What decoding ahead must not change:
  * - A protocol error after good commands is thrown only once they have run,

@@ -43,23 +43,6 @@ const [K0, K1] = crypto.getRandomValues(new Int32Array(2));
  * a whole lookup; reading the chars with charCodeAt costs most of either, and
  * both give Poisson-like chains.
  */
-/**
- * The hash of `key`, for a caller that hashes keys ahead of looking them up
- * ({@link Dict.warm}); {@link primeHash} hands it to the lookup.
- */
-export function hashOf(key: string): number {
-  return sipHash(key);
-}
-
-/**
- * Makes the next lookup of `key` use `hash`, which must be hashOf(key), rather
- * than hash the key again: the one-entry cache below, filled ahead of time.
- */
-export function primeHash(key: string, hash: number): void {
-  lastHashed = key;
-  lastHash = hash;
-}
-
 function hashString(key: string): number {
   if (key === lastHashed) return lastHash;
   lastHash = sipHash(key);
@@ -75,6 +58,23 @@ function hashString(key: string): number {
  */
 let lastHashed = "";
 let lastHash = sipHash("");
+
+/**
+ * The hash of `key`, for a caller that hashes keys ahead of looking them up
+ * ({@link Dict.warm}); {@link primeHash} hands it to the lookup.
+ */
+export function hashOf(key: string): number {
+  return sipHash(key);
+}
+
+/**
+ * Makes the next lookup of `key` use `hash`, which must be hashOf(key), rather
+ * than hash the key again: the one-entry cache above, filled ahead of time.
+ */
+export function primeHash(key: string, hash: number): void {
+  lastHashed = key;
+  lastHash = hash;
+}
 
 function sipHash(key: string): number {
   let v0 = K0;
