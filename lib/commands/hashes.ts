@@ -263,6 +263,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hset",
+    memberArg: 2,
     notify: [NOTIFY.HASH],
     arity: -4,
     flags: ["write", "denyoom", "fast"],
@@ -276,6 +277,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hsetnx",
+    memberArg: 2,
     notify: [NOTIFY.HASH, "hset"],
     arity: 4,
     flags: ["write", "denyoom", "fast"],
@@ -287,6 +289,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hmset",
+    memberArg: 2,
     notify: [NOTIFY.HASH, "hset"],
     arity: -4,
     flags: ["write", "denyoom", "fast"],
@@ -301,6 +304,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hget",
+    memberArg: 2,
     arity: 3,
     flags: ["readonly", "fast"],
     since: "2.0.0",
@@ -311,6 +315,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hmget",
+    memberArg: 2,
     arity: -3,
     flags: ["readonly", "fast"],
     since: "2.0.0",
@@ -321,6 +326,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hdel",
+    memberArg: 2,
     notify: [NOTIFY.HASH],
     arity: -3,
     flags: ["write", "fast"],
@@ -343,6 +349,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hstrlen",
+    memberArg: 2,
     arity: 3,
     flags: ["readonly", "fast"],
     since: "3.2.0",
@@ -353,6 +360,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hexists",
+    memberArg: 2,
     arity: 3,
     flags: ["readonly", "fast"],
     since: "2.0.0",
@@ -396,6 +404,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hincrby",
+    memberArg: 2,
     notify: [NOTIFY.HASH],
     arity: 4,
     flags: ["write", "denyoom", "fast"],
@@ -407,6 +416,7 @@ export const hashCommands: CommandDefinition[] = [
   {
     ...HASH,
     name: "hincrbyfloat",
+    memberArg: 2,
     notify: [NOTIFY.HASH],
     arity: 4,
     flags: ["write", "denyoom", "fast"],

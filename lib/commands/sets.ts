@@ -414,6 +414,7 @@ export const setCommands: CommandDefinition[] = [
   {
     ...SET,
     name: "sadd",
+    memberArg: 2,
     notify: [NOTIFY.SET],
     arity: -3,
     flags: ["write", "denyoom", "fast"],
@@ -428,6 +429,7 @@ export const setCommands: CommandDefinition[] = [
   {
     ...SET,
     name: "srem",
+    memberArg: 2,
     notify: [NOTIFY.SET],
     arity: -3,
     flags: ["write", "fast"],
@@ -441,6 +443,7 @@ export const setCommands: CommandDefinition[] = [
   {
     ...SET,
     name: "sismember",
+    memberArg: 2,
     arity: 3,
     flags: ["readonly", "fast"],
     keys: [1, 1, 1],
@@ -452,6 +455,7 @@ export const setCommands: CommandDefinition[] = [
   {
     ...SET,
     name: "smismember",
+    memberArg: 2,
     arity: -3,
     flags: ["readonly", "fast"],
     keys: [1, 1, 1],

@@ -921,6 +921,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zadd",
+    memberArg: 3,
     arity: -4,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -937,6 +938,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zincrby",
+    memberArg: 3,
     arity: 4,
     flags: ["write", "denyoom", "fast"],
     keys: [1, 1, 1],
@@ -981,6 +983,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zscore",
+    memberArg: 2,
     arity: 3,
     flags: ["readonly", "fast"],
     keys: [1, 1, 1],
@@ -992,6 +995,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zmscore",
+    memberArg: 2,
     arity: -3,
     flags: ["readonly", "fast"],
     keys: [1, 1, 1],
@@ -1003,6 +1007,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zrank",
+    memberArg: 2,
     arity: 3,
     flags: ["readonly", "fast"],
     keys: [1, 1, 1],
@@ -1014,6 +1019,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zrevrank",
+    memberArg: 2,
     arity: 3,
     flags: ["readonly", "fast"],
     keys: [1, 1, 1],
@@ -1128,6 +1134,7 @@ export const sortedSetCommands: CommandDefinition[] = [
   {
     ...ZSET,
     name: "zrem",
+    memberArg: 2,
     notify: [NOTIFY.ZSET],
     arity: -3,
     flags: ["write", "fast"],

@@ -73,6 +73,13 @@ export interface CommandDefinition {
   /** Key positions: first, last (negative counts from the end), step; 0 = no keys. */
   keys?: [first: number, last: number, step: number];
   /**
+   * The argument naming the member or field the command looks up in the set,
+   * hash or sorted set at its first key (2 for HGET key field), which
+   * look-ahead reads in that collection's hash table ahead of running the
+   * pipeline (lib/server/lookahead.ts). A hint: a wrong one costs a wasted read.
+   */
+  memberArg?: number;
+  /**
    * Finds the key arguments of a movablekeys command (numkeys forms, SORT's
    * STORE...): their indexes in argv, or null when the call is malformed.
    */
@@ -153,6 +160,8 @@ export interface Command {
    * proto-max-bulk-len).
    */
   lookaheadPast: boolean;
+  /** See {@link CommandDefinition.memberArg}; 0 for none. */
+  memberArg: number;
   /** Whether keysWithFlags follows the specs first (some are keys and none has VARIABLE_FLAGS). */
   specsFindKeys: boolean;
   notify?: Notify;
@@ -270,6 +279,7 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
     hasKeys: someKeys || def.keyFinder !== undefined || flaggedKeyFinder !== undefined,
     mayBeSlow: !flags.has("fast") && def.complexity !== "O(1)",
     lookaheadPast: !flags.has("admin") && def.subcommands === undefined,
+    memberArg: def.memberArg ?? 0,
     specsFindKeys: someKeys && !keySpecs.some((spec) => (spec.flags & KeyFlag.VARIABLE_FLAGS) !== 0),
     notify: def.notify,
     parent,

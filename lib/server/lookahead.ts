@@ -25,7 +25,7 @@
 import type { RespDecoder } from "../resp/decoder.ts";
 import type { Command, CommandTable } from "../commands/table.ts";
 import type { Database } from "../store/database.ts";
-import { hashOf, primeHash } from "../store/dict.ts";
+import { type Dict, hashOf, primeHash, primeMemberHash } from "../store/dict.ts";
 
 /**
  * How many commands are decoded ahead: more than clients usually pipeline per
@@ -53,6 +53,10 @@ export class CommandLookahead {
   private readonly keyHashes: number[] = Array.from({ length: LOOKAHEAD }, () => NO_KEY);
   /** The key hashes packed for Dict.warm. */
   private readonly warmHashes = new Int32Array(LOOKAHEAD);
+  /** Per decoded command, the hash of the member it looks up in its collection (Command.memberArg), or NO_KEY. */
+  private readonly memberHashes: number[] = Array.from({ length: LOOKAHEAD }, () => NO_KEY);
+  /** The member hashes packed for Dict.warm. */
+  private readonly warmMemberHashes = new Int32Array(LOOKAHEAD);
   /** A protocol error met after the decoded commands, thrown once they have been taken. */
   private error: unknown = undefined;
   /** The table's entry for the command {@link take} returned last. */
@@ -72,10 +76,17 @@ export class CommandLookahead {
     this.taken = this.entries[at];
     const hash = this.keyHashes[at];
     if (hash !== NO_KEY) primeHash(argv[1], hash);
+    const memberHash = this.memberHashes[at];
+    if (memberHash !== NO_KEY) primeMemberHash(argv[this.taken!.memberArg], memberHash);
     return argv;
   }
 
-  /** Decodes the next commands and warms their keys in `db`; false when none is complete. */
+  /**
+   * Decodes the next commands and warms their keys in `db`, and the members
+   * they look up when they all name the same collection (a pipeline of SADDs
+   * to one set, the usual case: one table to warm); false when none is
+   * complete.
+   */
   private decodeAhead(db: Database): boolean {
     this.at = 0;
     this.count = 0;
@@ -88,6 +99,10 @@ export class CommandLookahead {
     const decoder = this.decoder;
     let n = 0;
     let keys = 0;
+    let members = 0;
+    // The one collection whose members are warmed: unknown (null) until a command names one.
+    let collectionKey: string | null = null;
+    let collection: Dict<unknown> | undefined = undefined;
     try {
       let argv: string[] | null;
       while (n < LOOKAHEAD && (argv = decoder.next()) !== null) {
@@ -98,7 +113,23 @@ export class CommandLookahead {
         if (command !== undefined && command.firstKey === 1 && argv.length > 1) {
           hash = this.warmHashes[keys++] = hashOf(argv[1]);
         }
-        this.keyHashes[n++] = hash;
+        this.keyHashes[n] = hash;
+        let memberHash = NO_KEY;
+        const memberAt = command === undefined ? 0 : command.memberArg;
+        if (memberAt !== 0 && argv.length > memberAt) {
+          if (collectionKey === null) {
+            collectionKey = argv[1];
+            // A plain read: no expiry and no access stamp, which are the command's to do when it runs.
+            const value = db.data.get(collectionKey);
+            collection = typeof value === "object" && "hashtable" in value ? value.hashtable?.() : undefined;
+          } else if (argv[1] !== collectionKey) {
+            collection = undefined;
+          }
+          if (collection !== undefined) {
+            memberHash = this.warmMemberHashes[members++] = hashOf(argv[memberAt]);
+          }
+        }
+        this.memberHashes[n++] = memberHash;
         if (command !== undefined && !command.lookaheadPast) break;
       }
     } catch (caught) {
@@ -108,6 +139,9 @@ export class CommandLookahead {
     this.count = n;
     // One key is looked up soon enough by its command.
     if (keys > 1) warmDigest ^= db.data.warm(this.warmHashes, keys);
+    if (members > 1 && collection !== undefined) {
+      warmDigest ^= collection.warm(this.warmMemberHashes, members);
+    }
     return n !== 0;
   }
 }

@@ -5,6 +5,7 @@ import { CommandTable } from "../commands/table.ts";
 import { commandDefinitions } from "../commands/mod.ts";
 import { AccessClock } from "../store/access_clock.ts";
 import { Database } from "../store/database.ts";
+import { SetValue } from "../store/set.ts";
 import { mulberry32 } from "../../tests/prng.ts";
 
 const table = new CommandTable(commandDefinitions);
@@ -89,5 +90,36 @@ Deno.test("lookups after warming find what a plain lookup finds, in pipelines ov
       assert.equal(db.get(argv[1]), model.get(argv[1]), argv[1]);
     }
     assert.equal(taken, size);
+  }
+});
+
+Deno.test("members warmed and primed for a pipeline on one set are found as a plain lookup finds them", () => {
+  const { lookahead, db, feed } = setup();
+  const set = new SetValue();
+  const model = new Set<string>();
+  const random = mulberry32(99);
+  // The empty member too: the primed member's initial value.
+  for (const member of ["", ...Array.from({ length: 3000 }, (_, i) => `m${i * 2}`)]) {
+    set.add(member, 512);
+    model.add(member);
+  }
+  db.set("s", set);
+  assert.equal(set.encoding(), "hashtable");
+  const member = () => random() < 0.05 ? "" : `m${Math.floor(random() * 6000)}`;
+  for (let round = 0; round < 300; round++) {
+    let pipeline = "";
+    const size = 1 + Math.floor(random() * 40);
+    // Mostly one set; sometimes another key in between, which turns member warming off for the read.
+    for (let i = 0; i < size; i++) {
+      pipeline += random() < 0.1 ? frame("SISMEMBER", "other", member()) : frame("SISMEMBER", "s", member());
+    }
+    feed(pipeline);
+    let argv: string[] | null;
+    while ((argv = lookahead.take(db)) !== null) {
+      if (argv[1] === "s") assert.equal(set.has(argv[2]), model.has(argv[2]), argv[2]);
+      // A lookup of another member in between.
+      const other = member();
+      assert.equal(set.has(other), model.has(other));
+    }
   }
 });

@@ -45,6 +45,7 @@ const [K0, K1] = crypto.getRandomValues(new Int32Array(2));
  */
 function hashString(key: string): number {
   if (key === lastHashed) return lastHash;
+  if (key === primedMember) return primedMemberHash;
   lastHash = sipHash(key);
   lastHashed = key;
   return lastHash;
@@ -74,6 +75,20 @@ export function hashOf(key: string): number {
 export function primeHash(key: string, hash: number): void {
   lastHashed = key;
   lastHash = hash;
+}
+
+/**
+ * A second precomputed hash, for the member a command looks up in its
+ * collection after its key ({@link primeMemberHash}). Like the cache above it
+ * is only ever the hash of its string, so it is right whenever it matches.
+ */
+let primedMember = "";
+let primedMemberHash = sipHash("");
+
+/** Like {@link primeHash}, for the member or field a command looks up after its key. */
+export function primeMemberHash(member: string, hash: number): void {
+  primedMember = member;
+  primedMemberHash = hash;
 }
 
 function sipHash(key: string): number {
