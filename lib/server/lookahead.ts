@@ -2,10 +2,13 @@
  * The commands of a read, decoded ahead of running them, as DESIGN.md §3 has
  * it (decode all complete commands, then execute each), so that the keys of a
  * whole pipeline can be looked for in the key space at once before the first
- * command runs ({@link Dict.warm}). A pipeline of GETs or SETs on 100k random
- * keys spends much of its time waiting for cache misses, one key after the
- * other; read together, the CPU overlaps them: redis-benchmark `-P 16` GET
- * and SET of random keys run 15-30% faster with this (README, Performance).
+ * command runs ({@link Dict.warm}), and the members they look up in one set,
+ * hash or sorted set (Command.memberArg) in its table. A pipeline of GETs or
+ * SADDs on 100k random keys or members spends much of its time waiting for
+ * cache misses, one after the other; read together, the CPU overlaps them:
+ * redis-benchmark `-P 16` GET, SET, SADD and HSET run 15-30% faster with this
+ * (README, Performance). Each command is then handed the hashes computed for
+ * it ({@link primeHash}, {@link primeMemberHash}), so nothing is hashed twice.
  *
  * What decoding ahead must not change:
  * - A protocol error after good commands is thrown only once they have run,
@@ -15,10 +18,10 @@
  *   is decoded: look-ahead stops after any admin command or subcommand
  *   container (Command.lookaheadPast), read from the command table rather
  *   than from names.
- * - Warming reads and never writes, and a lookup is handed a precomputed hash
- *   only for the very key it was computed from ({@link primeHash}), so a
- *   command that does not look its first key up first, or a SELECT in the
- *   pipeline, costs a wasted read, never a wrong answer.
+ * - Warming reads and never writes (no expiry, no access stamp), and a lookup
+ *   is handed a precomputed hash only for a string equal to the one it was
+ *   computed from, so a command that looks up something else, or a SELECT in
+ *   the pipeline, costs a wasted read, never a wrong answer.
  *
  * @module
  */
