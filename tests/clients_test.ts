@@ -17,6 +17,7 @@ import {
   waitFor,
   withServer,
 } from "./helpers.ts";
+import { mulberry32 } from "./prng.ts";
 
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
 const ALL_BYTES_REVERSED = Buffer.from(Array.from({ length: 256 }, (_, i) => 255 - i));
@@ -264,6 +265,50 @@ Deno.test("ioredis: default connect (HELLO, INFO ready check), SET/GET/EXPIRE/TT
       await assert.rejects(redis.select(16), (e: Error) => e.message === "ERR DB index is out of range");
     } finally {
       assert.equal(await redis.quit(), "OK");
+    }
+  });
+});
+
+Deno.test("ioredis: pipelines on one big set, hash and sorted set (member look-ahead) reply as a model says", async () => {
+  await withServer(async ({ port }) => {
+    const redis = await ioredis(port);
+    try {
+      const random = mulberry32(2024);
+      const set = new Set<string>();
+      const hash = new Map<string, string>();
+      const zset = new Map<string, number>();
+      for (let round = 0; round < 60; round++) {
+        const pipeline = redis.pipeline();
+        const expected: [Error | null, unknown][] = [];
+        for (let i = 0; i < 16; i++) {
+          // Past the listpack and intset sizes after a few rounds, so the members live in hash tables.
+          const member = `member:${Math.floor(random() * 1500)}`;
+          pipeline.sadd("s", member);
+          expected.push([null, set.has(member) ? 0 : 1]);
+          set.add(member);
+          const probe = `member:${Math.floor(random() * 1500)}`;
+          pipeline.sismember("s", probe);
+          expected.push([null, set.has(probe) ? 1 : 0]);
+          pipeline.hset("h", member, `v${round}`);
+          expected.push([null, hash.has(member) ? 0 : 1]);
+          hash.set(member, `v${round}`);
+          pipeline.zadd("z", round, member);
+          expected.push([null, zset.has(member) ? 0 : 1]);
+          zset.set(member, round);
+          pipeline.zscore("z", member);
+          expected.push([null, String(round)]);
+        }
+        assert.deepEqual(await pipeline.exec(), expected, `round ${round}`);
+      }
+      assert.equal(await redis.scard("s"), set.size);
+      assert.equal(await redis.object("ENCODING", "s"), "hashtable");
+      assert.equal(await redis.object("ENCODING", "h"), "hashtable");
+      assert.equal(await redis.object("ENCODING", "z"), "skiplist");
+      for (const [member, value] of hash) assert.equal(await redis.hget("h", member), value);
+      for (const [member, score] of zset) assert.equal(await redis.zscore("z", member), String(score));
+      for (const member of set) assert.equal(await redis.sismember("s", member), 1);
+    } finally {
+      await redis.quit();
     }
   });
 });
