@@ -78,6 +78,10 @@ export function formatDouble(d: number): string {
   if (d === Infinity) return "inf";
   if (d === -Infinity) return "-inf";
   if (d === 0) return Object.is(d, -0) ? "-0" : "0";
+  // Scores are mostly integers. Below 2^53 JavaScript prints an integer's exact
+  // digits, as %.17g does (above it, it may print fewer significant digits
+  // padded with zeros: 2^56 reads "72057594037927940", %.17g's "...936").
+  if (Number.isSafeInteger(d)) return String(d);
   const { digits, exponent } = seventeenDigits(Math.abs(d));
   const sign = d < 0 ? "-" : "";
   if (exponent < -4 || exponent >= 17) {

@@ -523,6 +523,23 @@ Deno.test("formatDouble equals the exact %.17g on 10,000 seeded short-mantissa d
   assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} of 10,000 differ`);
 });
 
+Deno.test("formatDouble prints integers exactly, as %.17g does, around 2^53 and 1e17 too", () => {
+  const rnd = mulberry32(4242);
+  const integers = [2 ** 53 - 1, 2 ** 53, 2 ** 53 + 2, 2 ** 56, 1e16 + 2, 99999999999999984, 1e17, 2 ** 60];
+  for (let i = 0; i < 10_000; i++) integers.push(Math.floor(rnd() * 2 ** (1 + Math.floor(rnd() * 62))));
+  const wrong: string[] = [];
+  for (const magnitude of integers) {
+    for (const x of [magnitude, -magnitude]) {
+      if (formatDouble(x) !== referenceG17(x)) {
+        wrong.push(`${x}: expected ${referenceG17(x)}, got ${formatDouble(x)}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} differ`);
+  assert.equal(formatDouble(2 ** 56), "72057594037927936");
+  assert.equal(formatDouble(-12345), "-12345");
+});
+
 Deno.test("addInt64 is exact over int64 and refuses overflow", () => {
   assert.equal(addInt64("41", 1), 42);
   assert.equal(addInt64("-5", -5), -10);
