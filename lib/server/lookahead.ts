@@ -2,10 +2,12 @@
  * The commands of a read, decoded ahead of running them, as DESIGN.md §3 has
  * it (decode all complete commands, then execute each), so that the keys of a
  * whole pipeline can be looked for in the key space at once before the first
- * command runs ({@link Dict.warm}), and the members they look up in one set,
- * hash or sorted set (Command.memberArg) in its table. A pipeline of GETs or
- * SADDs on 100k random keys or members spends much of its time waiting for
- * cache misses, one after the other; read together, the CPU overlaps them:
+ * command runs ({@link Dict.warm}), and in the table of expiry times, which
+ * every lookup reads first once any key has a TTL, and the members they look
+ * up in one set, hash or sorted set (Command.memberArg) in its table. A
+ * pipeline of GETs or SADDs on 100k random keys or members spends much of its
+ * time waiting for cache misses, one after the other; read together, the CPU
+ * overlaps them:
  * redis-benchmark `-P 16` GET, SET, SADD and HSET run 15-30% faster with this
  * (README, Performance). Each command is then handed the hashes computed for
  * it ({@link primeHash}, {@link primeMemberHash}), so nothing is hashed twice.
@@ -141,7 +143,11 @@ export class CommandLookahead {
     }
     this.count = n;
     // One key is looked up soon enough by its command.
-    if (keys > 1) warmDigest ^= db.data.warm(this.warmHashes, keys);
+    if (keys > 1) {
+      warmDigest ^= db.data.warm(this.warmHashes, keys);
+      // Every lookup of a key reads its TTL first, once any key has one.
+      if (db.expires.size !== 0) warmDigest ^= db.expires.warm(this.warmHashes, keys);
+    }
     if (members > 1 && collection !== undefined) {
       warmDigest ^= collection.warm(this.warmMemberHashes, members);
     }

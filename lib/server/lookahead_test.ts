@@ -74,6 +74,13 @@ Deno.test("lookups after warming find what a plain lookup finds, in pipelines ov
     const key = `key:${Math.floor(random() * 10_000)}`;
     db.set(key, `v${i}`);
     model.set(key, `v${i}`);
+    // Some keys with a TTL (their expiry times are warmed too), a few of them past it: gone.
+    const ttl = random();
+    if (ttl < 0.3) db.setExpiry(key, Date.now() + 3_600_000);
+    else if (ttl < 0.35) {
+      db.setExpiry(key, Date.now() - 1);
+      model.delete(key);
+    }
   }
   for (let round = 0; round < 500; round++) {
     let pipeline = "";
