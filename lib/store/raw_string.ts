@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { binaryToBytes, latin1View } from "../util/latin1.ts";
+import { binaryToBytes, bytesToBinary } from "../util/latin1.ts";
 
 /** Up to this size a buffer doubles when it grows; past it, it grows by this much (Redis's SDS_MAX_PREALLOC). */
 const MAX_PREALLOC = 1024 * 1024;
@@ -42,7 +42,7 @@ export class RawString {
 
   /** The value as a binary string (a copy). */
   toBinary(): string {
-    return latin1View(this.bytes).latin1Slice(0, this.length);
+    return bytesToBinary(this.view());
   }
 
   /** The value's bytes, sharing memory with this string. */

@@ -81,12 +81,21 @@ export function sliceBinary(bytes: Uint8Array, view: Latin1View, start: number, 
   return n > SHORT_STRING ? view.latin1Slice(start, end) : shortString(bytes, start, end);
 }
 
-/** Bytes to a binary string. */
+/** Bytes to a binary string; short ones without making a Buffer view first. */
 export function bytesToBinary(bytes: Uint8Array): string {
-  return latin1View(bytes).latin1Slice(0, bytes.length);
+  const n = bytes.length;
+  return n > SHORT_STRING ? latin1View(bytes).latin1Slice(0, n) : shortString(bytes, 0, n);
 }
 
-/** A binary string to bytes. Chars above 255 are not binary strings and are truncated. */
+/**
+ * A binary string to bytes. Chars above 255 are not binary strings and are
+ * truncated. Short ones are copied char by char: Buffer.from's fixed cost
+ * (a pooled Buffer, then a copy out of the pool) is most of theirs.
+ */
 export function binaryToBytes(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, "latin1"));
+  const n = text.length;
+  if (n > SHORT_STRING) return new Uint8Array(Buffer.from(text, "latin1"));
+  const bytes = new Uint8Array(n);
+  for (let i = 0; i < n; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
 }

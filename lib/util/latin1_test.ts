@@ -47,3 +47,21 @@ Deno.test("sliceBinary's shared short strings hold the right bytes when many con
     }
   }
 });
+
+Deno.test("bytesToBinary and binaryToBytes convert every byte value at every length on both sides of the short path", () => {
+  for (let length = 0; length <= 70; length++) {
+    for (let shift = 0; shift < 256; shift += 29) {
+      const bytes = Uint8Array.from({ length }, (_, i) => (i * 41 + shift) & 255);
+      const text = bytesToBinary(bytes);
+      assert.equal(text, String.fromCharCode(...bytes));
+      assert.deepEqual(binaryToBytes(text), bytes);
+      // A view into a larger buffer converts only its own bytes.
+      const padded = new Uint8Array(length + 8).fill(7);
+      padded.set(bytes, 4);
+      assert.equal(bytesToBinary(padded.subarray(4, 4 + length)), text);
+    }
+  }
+  // Chars above 255 keep their low byte, on both paths, as Buffer's latin1 does.
+  assert.deepEqual(binaryToBytes("\u0141A"), Uint8Array.of(0x41, 0x41));
+  assert.deepEqual(binaryToBytes("\u0141".repeat(30)), new Uint8Array(30).fill(0x41));
+});
