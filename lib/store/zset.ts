@@ -10,16 +10,20 @@
  *   descent plus a walk along the leaves. Redis uses a skip list here, but in
  *   JS every skip-list step loads a node, its arrays and the next node; a
  *   descent here reads a few short arrays instead.
- * - A {@link Dict} from member to score: ZSCORE in O(1), ZSCAN with Redis's
- *   cursor guarantee and ZRANDMEMBER's random member in O(1).
+ * - Once Redis would use a skip list, a {@link Dict} from member to score as
+ *   well: ZSCORE in O(1), ZSCAN with Redis's cursor guarantee and
+ *   ZRANDMEMBER's random member in O(1).
  *
  * Redis 7.0 keeps a small sorted set in a listpack and converts it to a skip
  * list for good once a new member would make it longer than
  * zset-max-listpack-entries or is longer than zset-max-listpack-value bytes.
- * We keep the one tree for every size but remember, as a flag, which encoding
- * Redis would use, because it shows: OBJECT ENCODING reports "listpack" or
- * "skiplist" from it, ZSCAN returns a listpack whole and in order, ZRANDMEMBER
- * samples a listpack in order, and a listpack stores -0 as 0.
+ * We keep the one tree for every size, and the encoding Redis would use shows:
+ * OBJECT ENCODING reports "listpack" or "skiplist", ZSCAN returns a listpack
+ * whole and in order, ZRANDMEMBER samples a listpack in order, and a listpack
+ * stores -0 as 0. A listpack has no Dict, as Redis's has none: its members are
+ * found by a walk along the leaves (O(n), as Redis searches a listpack), and a
+ * small sorted set takes a few hundred bytes rather than the few kilobytes of
+ * an empty Dict's arrays.
  *
  * @module
  */
@@ -57,6 +61,13 @@ export interface LexRange {
 }
 
 /**
+ * Every leaf's children and counts: none. One frozen array for all leaves
+ * rather than two empty ones each, which small sets would pay for; frozen,
+ * so that a change meant for an inner node fails loudly.
+ */
+const NONE: never[] = Object.freeze([]) as never[];
+
+/**
  * A node of the tree, leaf or inner, with a key (score and member) per slot.
  * A leaf's keys are its entries, in order. An inner node's key for child i is
  * no greater than any entry under that child and, for i > 0, greater than
@@ -73,9 +84,9 @@ class Node {
     readonly scores: number[] = [],
     readonly members: string[] = [],
     /** An inner node's children; empty for a leaf. */
-    readonly children: Node[] = [],
+    readonly children: Node[] = isLeaf ? NONE : [],
     /** How many entries are under each child; empty for a leaf. */
-    readonly counts: number[] = [],
+    readonly counts: number[] = isLeaf ? NONE : [],
   ) {}
 
   get size(): number {
@@ -182,16 +193,15 @@ let rankInLeaf = 0;
 
 export class SortedSetValue implements Collection {
   readonly type = "zset";
-  private readonly scores = new Dict<number>();
+  /**
+   * Member -> score, from the moment Redis would hold this set in a skip list;
+   * null while it would be a listpack. Once set it stays, but for a set built
+   * as a skip list and then compacted ({@link convertToListpackIfNeeded}).
+   */
+  private scores: Dict<number> | null = null;
   private root = new Node(true);
   /** Below this many slots a node other than the root is merged or refilled from a sibling. */
   private readonly minSize: number;
-  /**
-   * Redis would hold this set in a listpack. Once false it stays false, but
-   * for a set built as a skip list and then compacted
-   * ({@link convertToListpackIfNeeded}).
-   */
-  private listpack = true;
 
   /**
    * @param nodeSize the most entries per leaf and children per inner node, at
@@ -206,21 +216,26 @@ export class SortedSetValue implements Collection {
   }
 
   get size(): number {
-    return this.scores.size;
+    if (this.scores !== null) return this.scores.size;
+    const root = this.root;
+    return root.entriesIn(0, root.size);
   }
 
   encoding(): string {
-    return this.listpack ? "listpack" : "skiplist";
+    return this.scores === null ? "listpack" : "skiplist";
   }
 
   /** The member -> score table of a skiplist-encoded set, Redis's zset dict (DEBUG HTSTATS-KEY); none for a listpack. */
   hashtable(): Dict<number> | undefined {
-    return this.listpack ? undefined : this.scores;
+    return this.scores ?? undefined;
   }
 
   /** Redis's encoding becomes a skip list for good, as SORT makes it (zsetConvert). */
   convertToSkiplist(): void {
-    this.listpack = false;
+    if (this.scores !== null) return;
+    const scores = new Dict<number>();
+    for (const [member, score] of this.entries()) scores.set(member, score);
+    this.scores = scores;
   }
 
   /**
@@ -230,7 +245,11 @@ export class SortedSetValue implements Collection {
    * keeps its -0 scores.
    */
   convertToListpackIfNeeded(config: Config): void {
-    if (this.listpack || this.size === 0 || this.size > config.getNumber("zset-max-listpack-entries")) return;
+    if (
+      this.scores === null || this.size === 0 || this.size > config.getNumber("zset-max-listpack-entries")
+    ) {
+      return;
+    }
     const maxValue = config.getNumber("zset-max-listpack-value");
     const negativeZeros: string[] = [];
     let fits = true;
@@ -239,17 +258,22 @@ export class SortedSetValue implements Collection {
       if (Object.is(score, -0)) negativeZeros.push(member);
     });
     if (!fits) return;
-    this.listpack = true;
+    this.scores = null;
     for (const member of negativeZeros) this.updateScore(member, 0);
   }
 
   /** Whether Redis would hold this set in a listpack (ZSCAN whole, ZRANDMEMBER in order). */
   get isListpack(): boolean {
-    return this.listpack;
+    return this.scores === null;
   }
 
   score(member: string): number | undefined {
-    return this.scores.get(member);
+    if (this.scores !== null) return this.scores.get(member);
+    for (let leaf: Node | null = this.edgeLeaf(false); leaf !== null; leaf = leaf.next) {
+      const at = leaf.members.indexOf(member);
+      if (at !== -1) return leaf.scores[at];
+    }
+    return undefined;
   }
 
   /**
@@ -259,23 +283,29 @@ export class SortedSetValue implements Collection {
    */
   insert(member: string, score: number, config: Config): void {
     if (
-      this.listpack &&
-      (this.scores.size + 1 > config.getNumber("zset-max-listpack-entries") ||
+      this.scores === null &&
+      (this.size + 1 > config.getNumber("zset-max-listpack-entries") ||
         member.length > config.getNumber("zset-max-listpack-value"))
     ) {
-      this.listpack = false;
+      this.convertToSkiplist();
     }
     score = this.stored(score);
-    this.scores.set(member, score);
+    this.scores?.set(member, score);
     this.add(score, member);
   }
 
   /** Changes the score of a member that is in the set. */
   updateScore(member: string, score: number): void {
-    const slot = this.scores.find(member);
-    const old = this.scores.valueAt(slot)!;
+    const scores = this.scores;
+    let old: number;
     score = this.stored(score);
-    this.scores.setValueAt(slot, score);
+    if (scores !== null) {
+      const slot = scores.find(member);
+      old = scores.valueAt(slot)!;
+      scores.setValueAt(slot, score);
+    } else {
+      old = this.score(member)!;
+    }
     const leaf = this.descend(old, member);
     const at = entrySlot(leaf, old, member);
     // The string the set already holds stays, so the caller's copy can be collected young.
@@ -287,9 +317,9 @@ export class SortedSetValue implements Collection {
 
   /** Removes a member; false when it is not in the set. */
   delete(member: string): boolean {
-    const score = this.scores.get(member);
+    const score = this.score(member);
     if (score === undefined) return false;
-    this.scores.delete(member);
+    this.scores?.delete(member);
     const leaf = this.descend(score, member);
     this.removeFrom(leaf, entrySlot(leaf, score, member), 1);
     return true;
@@ -297,7 +327,7 @@ export class SortedSetValue implements Collection {
 
   /** The 0-based rank of a member counted from the lowest (or the highest), or -1. */
   rank(member: string, reverse = false): number {
-    const score = this.scores.get(member);
+    const score = this.score(member);
     if (score === undefined) return -1;
     let node = this.root;
     let rank = 0;
@@ -374,13 +404,14 @@ export class SortedSetValue implements Collection {
    */
   deleteRange(start: number, end: number): [member: string, score: number][] {
     const removed: [string, number][] = [];
+    const scores = this.scores;
     for (let left = end - start + 1; left > 0;) {
       const leaf = this.descendToRank(start);
       const at = rankInLeaf;
       const count = Math.min(left, leaf.size - at);
       for (let i = at; i < at + count; i++) {
         removed.push([leaf.members[i], leaf.scores[i]]);
-        this.scores.delete(leaf.members[i]);
+        scores?.delete(leaf.members[i]);
       }
       this.removeFrom(leaf, at, count);
       left -= count;
@@ -404,7 +435,9 @@ export class SortedSetValue implements Collection {
 
   /** A uniformly random member; the set must not be empty. */
   random(): string {
-    return this.scores.randomKey()!;
+    if (this.scores !== null) return this.scores.randomKey()!;
+    const leaf = this.descendToRank(Math.floor(Math.random() * this.size));
+    return leaf.members[rankInLeaf];
   }
 
   /**
@@ -417,7 +450,8 @@ export class SortedSetValue implements Collection {
    */
   distinctRandom(count: number): string[] {
     const picked: string[] = [];
-    if (this.listpack) {
+    const scores = this.scores;
+    if (scores === null) {
       let left = this.size;
       for (const [member] of this.entries()) {
         if (picked.length === count) break;
@@ -426,7 +460,7 @@ export class SortedSetValue implements Collection {
       return picked;
     }
     if (count * 3 > this.size) {
-      const all = [...this.scores.keys()];
+      const all = [...scores.keys()];
       for (let i = 0; i < count; i++) {
         const j = i + Math.floor(Math.random() * (all.length - i));
         [all[i], all[j]] = [all[j], all[i]];
@@ -435,7 +469,7 @@ export class SortedSetValue implements Collection {
       return all;
     }
     const seen = new Set<string>();
-    while (seen.size < count) seen.add(this.scores.randomKey()!);
+    while (seen.size < count) seen.add(scores.randomKey()!);
     return [...seen];
   }
 
@@ -444,7 +478,7 @@ export class SortedSetValue implements Collection {
    * visited whole, in order, and ends the walk, as Redis does for it.
    */
   scan(cursor: number, visit: (member: string, score: number) => void): number {
-    if (!this.listpack) return this.scores.scan(cursor, visit);
+    if (this.scores !== null) return this.scores.scan(cursor, visit);
     for (const [member, score] of this.entries()) visit(member, score);
     return 0;
   }
@@ -452,18 +486,20 @@ export class SortedSetValue implements Collection {
   /** A deep copy: the tree node for node, in O(n). */
   clone(): SortedSetValue {
     const copy = new SortedSetValue(this.nodeSize);
-    copy.listpack = this.listpack;
+    const scores = copy.scores = this.scores === null ? null : new Dict<number>();
     let lastLeaf: Node | null = null;
     const copyNode = (node: Node): Node => {
-      const twin = new Node(
-        node.isLeaf,
+      const twin = node.isLeaf ? new Node(true, node.scores.slice(), node.members.slice()) : new Node(
+        false,
         node.scores.slice(),
         node.members.slice(),
         node.children.map(copyNode),
         node.counts.slice(),
       );
       if (node.isLeaf) {
-        for (let i = 0; i < node.size; i++) copy.scores.set(node.members[i], node.scores[i]);
+        if (scores !== null) {
+          for (let i = 0; i < node.size; i++) scores.set(node.members[i], node.scores[i]);
+        }
         twin.prev = lastLeaf;
         if (lastLeaf !== null) lastLeaf.next = twin;
         lastLeaf = twin;
@@ -476,7 +512,7 @@ export class SortedSetValue implements Collection {
 
   /** A listpack stores a score as text, and "-0" reads back as the integer 0. */
   private stored(score: number): number {
-    return this.listpack && score === 0 ? 0 : score;
+    return this.scores === null && score === 0 ? 0 : score;
   }
 
   /** The first (or, when `last`, the last) leaf. */
@@ -559,13 +595,15 @@ export class SortedSetValue implements Collection {
     for (let d = depth - 1; node.size > this.nodeSize; d--) {
       const half = node.size >> 1;
       const moved = node.entriesIn(half, node.size);
-      const right = new Node(
-        node.isLeaf,
-        node.scores.splice(half),
-        node.members.splice(half),
-        node.children.splice(half),
-        node.counts.splice(half),
-      );
+      const right = node.isLeaf
+        ? new Node(true, node.scores.splice(half), node.members.splice(half))
+        : new Node(
+          false,
+          node.scores.splice(half),
+          node.members.splice(half),
+          node.children.splice(half),
+          node.counts.splice(half),
+        );
       if (node.isLeaf) {
         right.prev = node;
         right.next = node.next;
@@ -667,9 +705,10 @@ function merge(parent: Node, right: number): void {
   const from = parent.children[right];
   into.scores.push(...from.scores);
   into.members.push(...from.members);
-  into.children.push(...from.children);
-  into.counts.push(...from.counts);
-  if (from.isLeaf) {
+  if (!from.isLeaf) {
+    into.children.push(...from.children);
+    into.counts.push(...from.counts);
+  } else {
     into.next = from.next;
     if (from.next !== null) from.next.prev = into;
   }
@@ -691,15 +730,19 @@ function share(parent: Node, right: number): void {
     moved = -a.entriesIn(target, a.size);
     b.scores.unshift(...a.scores.splice(target));
     b.members.unshift(...a.members.splice(target));
-    b.children.unshift(...a.children.splice(target));
-    b.counts.unshift(...a.counts.splice(target));
+    if (!a.isLeaf) {
+      b.children.unshift(...a.children.splice(target));
+      b.counts.unshift(...a.counts.splice(target));
+    }
   } else {
     const n = target - a.size;
     moved = b.entriesIn(0, n);
     a.scores.push(...b.scores.splice(0, n));
     a.members.push(...b.members.splice(0, n));
-    a.children.push(...b.children.splice(0, n));
-    a.counts.push(...b.counts.splice(0, n));
+    if (!a.isLeaf) {
+      a.children.push(...b.children.splice(0, n));
+      a.counts.push(...b.counts.splice(0, n));
+    }
   }
   parent.counts[right - 1] += moved;
   parent.counts[right] -= moved;
