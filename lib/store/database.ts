@@ -52,7 +52,7 @@ export interface CopyOnWrite {
 
 export class Database {
   /** Not readonly: SWAPDB exchanges the contents of two databases, see {@link swapWith}. */
-  data = new Dict<RedisValue>();
+  data = new Dict<RedisValue>(true);
   /** Absolute unix time in ms at which a key expires; only keys with a TTL. */
   expires = new Dict<number>();
   /**
@@ -268,7 +268,7 @@ export class Database {
     this.memory = 0;
     if (this.cow !== undefined) {
       // A snapshot walks the old dicts: leave them to it, unchanged.
-      this.data = new Dict();
+      this.data = new Dict(true);
       this.expires = new Dict();
       this.cow = undefined;
       return;

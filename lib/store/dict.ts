@@ -158,6 +158,9 @@ function bucketsFor(n: number): number {
   return size;
 }
 
+/** The stamps and sizes of a dict that keeps none: no words, never read or written. */
+const NO_WORDS = new Uint32Array(0);
+
 /** Dict.warm's scratch: the first entry of each bucket it reads (grown when needed). */
 let warmedSlots = new Int32Array(64);
 
@@ -184,22 +187,31 @@ export class Dict<V> {
    */
   private hashes = new Int32Array(MIN_BUCKETS * 2);
   /**
-   * Per slot: a word the owner reads and writes through {@link stampAt} and
-   * {@link setStamp}. Every dict has it (4 bytes per entry) rather than only
-   * the key space's, so that growing and packing have one code path.
+   * Per slot, in a dict made with `slotWords`: a word the owner reads and
+   * writes through {@link stampAt} and {@link setStamp}. Only the key space
+   * has them: a small collection's dict would spend more on these two arrays
+   * than on its members.
    */
-  private stamps = new Uint32Array(MIN_BUCKETS * 2);
+  private stamps = NO_WORDS;
   /**
-   * Per slot: a second word for the owner ({@link sizeAt}, {@link setSize}),
-   * which the key space uses for each key's estimated memory while maxmemory
-   * is set (lib/store/eviction.ts).
+   * Per slot, in a dict made with `slotWords`: a second word for the owner
+   * ({@link sizeAt}, {@link setSize}), which the key space uses for each key's
+   * estimated memory while maxmemory is set (lib/store/eviction.ts).
    */
-  private sizes = new Uint32Array(MIN_BUCKETS * 2);
+  private sizes = NO_WORDS;
   /** Every slot below this one has been handed out (and is live or free). */
   private used = 1;
   /** Head of the free-slot list (0: none); freed slots are reused before new ones. */
   private free = 0;
   private count = 0;
+
+  /** @param slotWords keep a stamp and a size word per entry ({@link stampAt}, {@link sizeAt}). */
+  constructor(private readonly slotWords = false) {
+    if (slotWords) {
+      this.stamps = new Uint32Array(MIN_BUCKETS * 2);
+      this.sizes = new Uint32Array(MIN_BUCKETS * 2);
+    }
+  }
 
   get size(): number {
     return this.count;
@@ -242,12 +254,16 @@ export class Dict<V> {
     const slots = warmedSlots;
     for (let i = 0; i < n; i++) slots[i] = heads[hashes[i] & mask];
     const entryHashes = this.hashes;
-    const stamps = this.stamps;
     const keyOf = this.keyOf;
     let digest = 0;
     for (let i = 0; i < n; i++) {
       const e = slots[i];
-      if (e !== 0) digest ^= entryHashes[e] ^ stamps[e] ^ keyOf[e].length;
+      if (e !== 0) digest ^= entryHashes[e] ^ keyOf[e].length;
+    }
+    if (this.slotWords) {
+      // The key space writes an access stamp next.
+      const stamps = this.stamps;
+      for (let i = 0; i < n; i++) digest ^= stamps[slots[i]];
     }
     return digest;
   }
@@ -327,7 +343,7 @@ export class Dict<V> {
       this.valueOf.push(value);
     }
     this.hashes[slot] = h;
-    this.sizes[slot] = 0;
+    if (this.slotWords) this.sizes[slot] = 0;
     // At the head of the chain, as Redis does: recently added keys are the likely next reads.
     this.next[slot] = this.heads[b];
     this.heads[b] = slot;
@@ -367,8 +383,10 @@ export class Dict<V> {
     this.valueOf = [undefined];
     this.next = new Int32Array(MIN_BUCKETS * 2);
     this.hashes = new Int32Array(MIN_BUCKETS * 2);
-    this.stamps = new Uint32Array(MIN_BUCKETS * 2);
-    this.sizes = new Uint32Array(MIN_BUCKETS * 2);
+    if (this.slotWords) {
+      this.stamps = new Uint32Array(MIN_BUCKETS * 2);
+      this.sizes = new Uint32Array(MIN_BUCKETS * 2);
+    }
     this.used = 1;
     this.free = 0;
     this.count = 0;
@@ -476,6 +494,7 @@ export class Dict<V> {
     const hashes = new Int32Array(size);
     hashes.set(this.hashes);
     this.hashes = hashes;
+    if (!this.slotWords) return;
     const stamps = new Uint32Array(size);
     stamps.set(this.stamps);
     this.stamps = stamps;
@@ -524,8 +543,8 @@ export class Dict<V> {
     const valueOf: (V | undefined)[] = [undefined];
     const next = new Int32Array(Math.max(MIN_BUCKETS * 2, bucketsFor(this.count + 1)));
     const hashes = new Int32Array(next.length);
-    const stamps = new Uint32Array(next.length);
-    const sizes = new Uint32Array(next.length);
+    const stamps = this.slotWords ? new Uint32Array(next.length) : NO_WORDS;
+    const sizes = this.slotWords ? new Uint32Array(next.length) : NO_WORDS;
     let slot = 1;
     for (let e = 1; e < this.used; e++) {
       if (oldNext[e] < 0) continue;
@@ -534,8 +553,10 @@ export class Dict<V> {
       keyOf.push(oldKeys[e]);
       valueOf.push(oldValues[e]);
       hashes[slot] = h;
-      stamps[slot] = oldStamps[e];
-      sizes[slot] = oldSizes[e];
+      if (this.slotWords) {
+        stamps[slot] = oldStamps[e];
+        sizes[slot] = oldSizes[e];
+      }
       next[slot] = heads[b];
       heads[b] = slot;
       slot++;

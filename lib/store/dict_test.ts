@@ -237,10 +237,10 @@ Deno.test("Dict shrinks its buckets after deleting almost everything from 1M ent
   assert.equal([...dict.keys()].length, 100);
 });
 
-Deno.test("Dict stamps stay with their entries through growth, shrinking and reused slots", () => {
+Deno.test("Dict stamps and sizes stay with their entries through growth, shrinking and reused slots", () => {
   const random = mulberry32(99);
-  const dict = new Dict<number>();
-  const model = new Map<string, number>();
+  const dict = new Dict<number>(true);
+  const model = new Map<string, [stamp: number, size: number]>();
   assert.equal(dict.find("nope"), 0);
   assert.equal(dict.valueAt(0), undefined);
   for (let op = 0; op < 50_000; op++) {
@@ -248,19 +248,26 @@ Deno.test("Dict stamps stay with their entries through growth, shrinking and reu
     // Insert-heavy and delete-heavy phases, so the table grows, shrinks and reuses freed slots.
     const growing = Math.floor(op / 5000) % 2 === 0;
     if (random() < (growing ? 0.8 : 0.1)) {
+      const isNew = !model.has(key);
+      const slot = dict.set(key, op);
+      // A new entry starts with size 0, even in a slot an old entry with a size left.
+      if (isNew) assert.equal(dict.sizeAt(slot), 0);
       const stamp = (random() * 0x100000000) >>> 0;
-      dict.setStamp(dict.set(key, op), stamp);
-      model.set(key, stamp);
+      const size = random() < 0.5 ? op : dict.sizeAt(slot);
+      dict.setStamp(slot, stamp);
+      dict.setSize(slot, size);
+      model.set(key, [stamp, size]);
     } else {
       dict.delete(key);
       model.delete(key);
     }
   }
   assert.equal(dict.size, model.size);
-  for (const [key, stamp] of model) {
+  for (const [key, [stamp, size]] of model) {
     const slot = dict.find(key);
     assert.notEqual(slot, 0);
     assert.equal(dict.stampAt(slot), stamp);
+    assert.equal(dict.sizeAt(slot), size);
     assert.equal(dict.valueAt(slot), dict.get(key));
   }
 });
