@@ -114,6 +114,9 @@ function agreesWithModel({ seed, listpackEntries, nodeSize, scores, longRuns }: 
       assert.equal(zset.rank(m), i);
       assert.equal(zset.rank(m, true), i === -1 ? -1 : n - 1 - i);
       assert.equal(zset.score(m), i === -1 ? undefined : model.entries[i][1]);
+      // A listpack has no member table: its random member comes from a rank.
+      assert.equal(zset.hashtable() === undefined, listpack);
+      if (n > 0) assert.notEqual(model.index(zset.random()), -1);
     } else if (r < 0.75) {
       if (n === 0) continue;
       const start = int(n);
@@ -342,4 +345,18 @@ Deno.test("1,000,000 ZADD-style inserts stay O(log n)", () => {
   zset.visitRanks(500_000, 500_000, false, (member) => assert.equal(zset.rank(member), 500_000));
   // Generous: the point is catching an O(n) insert, which would take minutes.
   assert.ok(elapsed < 20_000, `${elapsed} ms`);
+});
+
+Deno.test("a listpack's random member is any of its members, each about as often", () => {
+  const config = new Config();
+  const zset = new SortedSetValue(4);
+  for (let i = 0; i < 10; i++) zset.insert(`m${i}`, i % 3, config);
+  assert.equal(zset.encoding(), "listpack");
+  const seen = new Map<string, number>();
+  for (let i = 0; i < 10_000; i++) {
+    const member = zset.random();
+    seen.set(member, (seen.get(member) ?? 0) + 1);
+  }
+  assert.equal(seen.size, 10);
+  for (const count of seen.values()) assert.ok(count > 700 && count < 1300, `${count} of 10,000 draws`);
 });
