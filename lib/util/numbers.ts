@@ -69,6 +69,13 @@ export function addInt64(a: string, b: number | bigint): number | bigint | null 
 export const INT64_MAX_NUMBER = 9223372036854775807;
 
 /**
+ * Beyond this many bits after the point, a double of at least 1e-4 has more
+ * than 18 significant digits (one decimal place per bit, at most 3 of them
+ * leading zeros).
+ */
+const SHORT_FRACTION_BITS = 21;
+
+/**
  * Formats a double as C's printf("%.17g") does, which is how Redis 7.0 prints
  * scores and other doubles: 17 significant digits, trailing zeros dropped,
  * exponent form below 1e-4 or from 1e17, and "inf" / "-inf" / "nan".
@@ -82,6 +89,23 @@ export function formatDouble(d: number): string {
   // digits, as %.17g does (above it, it may print fewer significant digits
   // padded with zeros: 2^56 reads "72057594037927940", %.17g's "...936").
   if (Number.isSafeInteger(d)) return String(d);
+  const magnitude = Math.abs(d);
+  if (magnitude >= 1e-4 && magnitude < 1e15) {
+    // Fixed notation for both %.17g and toPrecision(17) here. The exact value
+    // has as many decimal places as the double has bits after the point.
+    let fraction = magnitude - Math.floor(magnitude);
+    let bits = 0;
+    while (fraction !== Math.floor(fraction) && bits <= SHORT_FRACTION_BITS) {
+      fraction *= 2;
+      bits++;
+    }
+    // More places than that make over 18 significant digits, so no tie at the
+    // 17th, the one case where toPrecision (ties up) and glibc (ties to even) differ.
+    if (bits > SHORT_FRACTION_BITS) return stripZeros(d.toPrecision(17));
+    // A short exact value is what String prints when that is as long: 2.5, 0.125, 3.75.
+    const text = String(d);
+    if (text.length - text.indexOf(".") - 1 === bits) return text;
+  }
   const { digits, exponent } = seventeenDigits(Math.abs(d));
   const sign = d < 0 ? "-" : "";
   if (exponent < -4 || exponent >= 17) {

@@ -540,6 +540,41 @@ Deno.test("formatDouble prints integers exactly, as %.17g does, around 2^53 and 
   assert.equal(formatDouble(-12345), "-12345");
 });
 
+Deno.test("formatDouble prints short dyadic fractions, their neighbours and everyday scores as %.17g does", () => {
+  const rnd = mulberry32(8080);
+  const wrong: string[] = [];
+  for (let i = 0; i < 20_000; i++) {
+    // m / 2^k: an exact decimal with k places, and the doubles either side of it.
+    const k = Math.floor(rnd() * 60);
+    const exact = Math.floor(rnd() * 2 ** Math.floor(rnd() * 50)) / 2 ** k;
+    for (const x of [exact, nextUp(exact), -exact, exact * 1e-3, exact + 0.1]) {
+      if (formatDouble(x) !== referenceG17(x)) {
+        wrong.push(`${x}: expected ${referenceG17(x)}, got ${formatDouble(x)}`);
+      }
+    }
+  }
+  assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} differ`);
+  // Everyday scores: between 1e-4 and 1e15, mostly with long binary fractions.
+  for (let i = 0; i < 20_000; i++) {
+    const x = (rnd() < 0.5 ? -1 : 1) * 10 ** (rnd() * 19 - 4) * (1 + rnd());
+    if (formatDouble(x) !== referenceG17(x)) {
+      wrong.push(`${x}: expected ${referenceG17(x)}, got ${formatDouble(x)}`);
+    }
+  }
+  assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} differ`);
+  assert.equal(formatDouble(2.5), "2.5");
+  assert.equal(formatDouble(0.0001220703125), "0.0001220703125");
+  assert.equal(formatDouble(1.1), "1.1000000000000001");
+});
+
+/** The next double above a finite non-negative x. */
+function nextUp(x: number): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  view.setBigUint64(0, view.getBigUint64(0) + 1n);
+  return view.getFloat64(0);
+}
+
 Deno.test("addInt64 is exact over int64 and refuses overflow", () => {
   assert.equal(addInt64("41", 1), 42);
   assert.equal(addInt64("-5", -5), -10);
