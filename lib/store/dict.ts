@@ -207,10 +207,13 @@ export class Dict<V> {
 
   /** @param slotWords keep a stamp and a size word per entry ({@link stampAt}, {@link sizeAt}). */
   constructor(private readonly slotWords = false) {
-    if (slotWords) {
-      this.stamps = new Uint32Array(MIN_BUCKETS * 2);
-      this.sizes = new Uint32Array(MIN_BUCKETS * 2);
-    }
+    this.stamps = this.words(MIN_BUCKETS * 2);
+    this.sizes = this.words(MIN_BUCKETS * 2);
+  }
+
+  /** A new stamps or sizes array of `length` slots, or NO_WORDS for a dict that keeps none. */
+  private words(length: number): Uint32Array<ArrayBuffer> {
+    return this.slotWords ? new Uint32Array(length) : NO_WORDS;
   }
 
   get size(): number {
@@ -383,10 +386,8 @@ export class Dict<V> {
     this.valueOf = [undefined];
     this.next = new Int32Array(MIN_BUCKETS * 2);
     this.hashes = new Int32Array(MIN_BUCKETS * 2);
-    if (this.slotWords) {
-      this.stamps = new Uint32Array(MIN_BUCKETS * 2);
-      this.sizes = new Uint32Array(MIN_BUCKETS * 2);
-    }
+    this.stamps = this.words(MIN_BUCKETS * 2);
+    this.sizes = this.words(MIN_BUCKETS * 2);
     this.used = 1;
     this.free = 0;
     this.count = 0;
@@ -494,11 +495,10 @@ export class Dict<V> {
     const hashes = new Int32Array(size);
     hashes.set(this.hashes);
     this.hashes = hashes;
-    if (!this.slotWords) return;
-    const stamps = new Uint32Array(size);
+    const stamps = this.words(size);
     stamps.set(this.stamps);
     this.stamps = stamps;
-    const sizes = new Uint32Array(size);
+    const sizes = this.words(size);
     sizes.set(this.sizes);
     this.sizes = sizes;
   }
@@ -543,8 +543,8 @@ export class Dict<V> {
     const valueOf: (V | undefined)[] = [undefined];
     const next = new Int32Array(Math.max(MIN_BUCKETS * 2, bucketsFor(this.count + 1)));
     const hashes = new Int32Array(next.length);
-    const stamps = this.slotWords ? new Uint32Array(next.length) : NO_WORDS;
-    const sizes = this.slotWords ? new Uint32Array(next.length) : NO_WORDS;
+    const stamps = this.words(next.length);
+    const sizes = this.words(next.length);
     let slot = 1;
     for (let e = 1; e < this.used; e++) {
       if (oldNext[e] < 0) continue;
