@@ -228,7 +228,8 @@ function srandmember(client: Client, argv: string[]): void {
   }
   if (count < 0) {
     w.array(-count);
-    for (let i = 0; i < -count; i++) w.bulk(set.random());
+    const draw = set.randomDrawer();
+    for (let i = 0; i < -count; i++) w.bulk(draw());
     return;
   }
   if (count >= set.size) {
@@ -403,7 +404,7 @@ function sscan(client: Client, argv: string[]): void {
   const collect = (member: string) => {
     found.push(member);
   };
-  const next = scanBatch(cursor, count, (c) => set.scan(c, collect), () => found.length);
+  const next = scanBatch(cursor, count, (c) => set.scan(c, count, collect), () => found.length);
   replyScan(w, next, pattern === undefined ? found : found.filter((member) => globMatch(pattern, member)));
 }
 

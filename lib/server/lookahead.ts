@@ -126,7 +126,9 @@ export class CommandLookahead {
             collectionKey = argv[1];
             // A plain read: no expiry and no access stamp, which are the command's to do when it runs.
             const value = db.data.get(collectionKey);
-            collection = typeof value === "object" && "hashtable" in value ? value.hashtable?.() : undefined;
+            collection = typeof value === "object" && "memberDict" in value
+              ? value.memberDict?.()
+              : undefined;
           } else if (argv[1] !== collectionKey) {
             collection = undefined;
           }

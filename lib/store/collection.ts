@@ -22,4 +22,10 @@ export interface Collection {
   clone(): Collection;
   /** The hash table Redis would hold the value in, if any (DEBUG HTSTATS-KEY). */
   hashtable?(): Dict<unknown> | undefined;
+  /**
+   * The Dict the elements are held in now, if any, which look-ahead warms.
+   * Unlike {@link hashtable}, never builds one: a small set keeps its members
+   * in a JS Set.
+   */
+  memberDict?(): Dict<unknown> | undefined;
 }

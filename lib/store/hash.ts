@@ -45,6 +45,11 @@ export class HashValue implements Collection {
     return this.fields instanceof Dict ? this.fields : undefined;
   }
 
+  /** The same table, which look-ahead warms. */
+  memberDict(): Dict<string> | undefined {
+    return this.hashtable();
+  }
+
   get(field: string): string | undefined {
     return this.fields.get(field);
   }

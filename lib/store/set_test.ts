@@ -50,10 +50,11 @@ Deno.test("SetValue agrees with a Set model over 100,000 seeded random operation
       if (intset) assert.deepEqual(members, numericOrder([...model]));
       else assert.deepEqual([...members].sort(), [...model].sort());
     } else {
-      // A full SSCAN walk returns every member at least once.
+      // A full SSCAN walk returns every member at least once, whatever COUNT asks for.
       const seen = new Set<string>();
+      const count = 1 + Math.floor(random() * 20);
       let cursor = 0;
-      do cursor = set.scan(cursor, (m) => seen.add(m)); while (cursor !== 0);
+      do cursor = set.scan(cursor, count, (m) => seen.add(m)); while (cursor !== 0);
       assert.deepEqual([...seen].sort(), [...model].sort());
     }
     assert.equal(set.size, model.size);
@@ -98,26 +99,86 @@ Deno.test("SetValue orders intset members numerically over the whole int64 range
   for (const m of members) set.add(m, 512);
   assert.deepEqual(set.members(), numericOrder(members));
   const scanned: string[] = [];
-  assert.equal(set.scan(0, (m) => scanned.push(m)), 0);
+  assert.equal(set.scan(0, 1, (m) => scanned.push(m)), 0);
   assert.deepEqual(scanned, numericOrder(members));
 });
 
-Deno.test("SetValue.random is roughly uniform", () => {
+for (const [where, built] of [["a JS Set", 100], ["a Dict", 200]] as const) {
+  Deno.test(`SetValue.random and randomDrawer are roughly uniform in ${where}`, () => {
+    const set = new SetValue();
+    const n = 20;
+    for (let i = 0; i < built; i++) set.add(`m${i}`, 512);
+    // Deleting most members leaves a dict sparse, where a biased pick would show.
+    for (let i = n; i < built; i++) set.delete(`m${i}`);
+    assert.equal(set.memberDict() !== undefined, built > 128);
+    for (const draw of [() => set.random(), set.randomDrawer()]) {
+      const draws = 200_000;
+      const counts = new Map<string, number>();
+      for (let i = 0; i < draws; i++) {
+        const m = draw();
+        counts.set(m, (counts.get(m) ?? 0) + 1);
+      }
+      assert.equal(counts.size, n);
+      const expected = draws / n;
+      // Chi-square with 19 degrees of freedom: 43.8 is the 0.999 quantile.
+      let chi = 0;
+      for (const c of counts.values()) chi += (c - expected) ** 2 / expected;
+      assert.ok(chi < 43.8, `chi-square ${chi}`);
+    }
+  });
+}
+
+Deno.test("SetValue keeps up to 128 members in a JS Set, then a Dict for good", () => {
   const set = new SetValue();
-  const n = 20;
-  for (let i = 0; i < 100; i++) set.add(`m${i}`, 512);
-  // Deleting most members leaves the dict sparse, where a biased pick would show.
-  for (let i = n; i < 100; i++) set.delete(`m${i}`);
-  const draws = 200_000;
-  const counts = new Map<string, number>();
-  for (let i = 0; i < draws; i++) {
-    const m = set.random();
-    counts.set(m, (counts.get(m) ?? 0) + 1);
-  }
-  assert.equal(counts.size, n);
-  const expected = draws / n;
-  // Chi-square with 19 degrees of freedom: 43.8 is the 0.999 quantile.
-  let chi = 0;
-  for (const c of counts.values()) chi += (c - expected) ** 2 / expected;
-  assert.ok(chi < 43.8, `chi-square ${chi}`);
+  for (let i = 0; i < 128; i++) set.add(`m${i}`, 512);
+  assert.equal(set.memberDict(), undefined);
+  set.add("m0", 512); // already there
+  assert.equal(set.memberDict(), undefined);
+  set.add("m128", 512);
+  const dict = set.memberDict();
+  assert.ok(dict !== undefined);
+  assert.equal(dict.size, 129);
+  for (let i = 0; i < 120; i++) set.delete(`m${i}`);
+  assert.equal(set.memberDict(), dict);
+  assert.deepEqual(set.members().sort(), Array.from({ length: 9 }, (_, i) => `m${120 + i}`).sort());
+  // A copy is built afresh: small again.
+  const copy = set.clone();
+  assert.equal(copy.memberDict(), undefined);
+  assert.deepEqual(copy.members().sort(), set.members().sort());
+});
+
+Deno.test("SetValue: a small set's SSCAN is whole when COUNT covers it, else it moves to a Dict", () => {
+  const set = new SetValue();
+  for (const m of ["a", "b", "c", "d", "e"]) set.add(m, 512);
+  const seen: string[] = [];
+  assert.equal(set.scan(0, 5, (m) => seen.push(m)), 0);
+  assert.deepEqual(seen.sort(), ["a", "b", "c", "d", "e"]);
+  assert.equal(set.memberDict(), undefined);
+  // COUNT 1: bucket by bucket, through a Dict kept from then on.
+  const walked: string[] = [];
+  let cursor = 0;
+  let steps = 0;
+  do {
+    cursor = set.scan(cursor, 1, (m) => walked.push(m));
+    steps++;
+  } while (cursor !== 0);
+  assert.ok(steps > 1);
+  assert.deepEqual(walked.sort(), ["a", "b", "c", "d", "e"]);
+  assert.ok(set.memberDict() !== undefined);
+});
+
+Deno.test("SetValue.hashtable builds the Dict of a small hashtable set, and none for an intset", () => {
+  const intset = new SetValue();
+  intset.add("1", 512);
+  assert.equal(intset.hashtable(), undefined);
+  assert.equal(intset.memberDict(), undefined);
+  const set = new SetValue();
+  set.add("a", 512);
+  set.add("b", 512);
+  assert.equal(set.memberDict(), undefined);
+  const table = set.hashtable();
+  assert.ok(table !== undefined);
+  assert.deepEqual([...table.keys()].sort(), ["a", "b"]);
+  assert.equal(set.memberDict(), table);
+  assert.equal(set.has("a"), true);
 });

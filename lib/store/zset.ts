@@ -230,6 +230,11 @@ export class SortedSetValue implements Collection {
     return this.scores ?? undefined;
   }
 
+  /** The same table, which look-ahead warms. */
+  memberDict(): Dict<number> | undefined {
+    return this.hashtable();
+  }
+
   /** Redis's encoding becomes a skip list for good, as SORT makes it (zsetConvert). */
   convertToSkiplist(): void {
     if (this.scores !== null) return;
