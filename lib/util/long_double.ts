@@ -43,22 +43,67 @@ function zero(negative: boolean): FiniteLongDouble {
   return { kind: "finite", negative, mantissa: 0n, exponent: 0 };
 }
 
-function bitLength(n: bigint): number {
+/** n's bits as the hex digits count them; for numbers beyond a double's range. */
+function hexBitLength(n: bigint): number {
   const hex = n.toString(16);
   return (hex.length - 1) * 4 + 32 - Math.clz32(parseInt(hex[0], 16));
+}
+
+/** Where bitLength reads a double's exponent. */
+const DOUBLE_BYTES = new DataView(new ArrayBuffer(8));
+
+/**
+ * The number of bits of n >= 0, read off the exponent of Number(n): a BigInt
+ * conversion costs a fraction of the hex string this used to take.
+ */
+function bitLength(n: bigint): number {
+  const f = Number(n);
+  if (f < 2 ** 32) return 32 - Math.clz32(f);
+  if (f === Infinity) return hexBitLength(n);
+  DOUBLE_BYTES.setFloat64(0, f);
+  const high = DOUBLE_BYTES.getUint32(0);
+  const bits = (high >>> 20) - 1022;
+  // Number() rounds to nearest, so n just below a power of two can read as it.
+  if ((high & 0xfffff) === 0 && DOUBLE_BYTES.getUint32(4) === 0 && bits > 53 && n < powerOfTwo(bits - 1)) {
+    return bits - 1;
+  }
+  return bits;
+}
+
+/** 2^k and 10^k for the small k that every call needs, made once. */
+const POWERS_OF_TWO: bigint[] = [];
+const POWERS_OF_TEN: bigint[] = [];
+const POWER_OF_TEN_BITS: number[] = [];
+const CACHED_POWERS = 128;
+
+function powerOfTwo(k: number): bigint {
+  if (k >= CACHED_POWERS) return 1n << BigInt(k);
+  return POWERS_OF_TWO[k] ??= 1n << BigInt(k);
+}
+
+function powerOfTen(k: number): bigint {
+  if (k >= CACHED_POWERS) return 10n ** BigInt(k);
+  return POWERS_OF_TEN[k] ??= 10n ** BigInt(k);
+}
+
+function powerOfTenBits(k: number): number {
+  if (k >= CACHED_POWERS) return bitLength(powerOfTen(k));
+  return POWER_OF_TEN_BITS[k] ??= bitLength(powerOfTen(k));
 }
 
 /**
  * n / 2^shift (shift >= 1) rounded to nearest, ties to even; `sticky` says that
  * n was itself rounded down from a slightly larger value, which breaks a tie.
  */
-function shiftRounded(n: bigint, shift: bigint, sticky: boolean): bigint {
-  const quotient = n >> shift;
-  const rest = n - (quotient << shift);
-  const half = 1n << (shift - 1n);
+function shiftRounded(n: bigint, shift: number, sticky: boolean): bigint {
+  const quotient = n >> BigInt(shift);
+  const rest = BigInt.asUintN(shift, n);
+  const half = powerOfTwo(shift - 1);
   const up = rest > half || (rest === half && (sticky || (quotient & 1n) === 1n));
   return up ? quotient + 1n : quotient;
 }
+
+const TWO_TO_PRECISION = 1n << BigInt(PRECISION);
 
 /**
  * The extended-precision value nearest n · 2^exponent (n >= 0), or infinity. When
@@ -69,10 +114,10 @@ function round(negative: boolean, n: bigint, exponent: number, sticky = false): 
   if (n === 0n) return zero(negative);
   const lowest = Math.max(exponent + bitLength(n) - PRECISION, MIN_EXPONENT);
   let mantissa = lowest > exponent
-    ? shiftRounded(n, BigInt(lowest - exponent), sticky)
+    ? shiftRounded(n, lowest - exponent, sticky)
     : n << BigInt(exponent - lowest);
   let mantissaExponent = lowest;
-  if (mantissa === 1n << BigInt(PRECISION)) {
+  if (mantissa === TWO_TO_PRECISION) {
     mantissa >>= 1n;
     mantissaExponent++;
   }
@@ -81,25 +126,25 @@ function round(negative: boolean, n: bigint, exponent: number, sticky = false): 
   return { kind: "finite", negative, mantissa, exponent: mantissaExponent };
 }
 
-const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const HEXADECIMAL = /^([+-]?)0[xX]([\da-fA-F]*)(?:\.([\da-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
 const INFINITY = /^([+-]?)inf(?:inity)?$/i;
 
 /**
- * A decimal digits · 10^power rounded to extended precision. Magnitudes far
- * outside the format's range are settled without building huge powers of ten.
+ * n · 10^power rounded to extended precision, n > 0 having `digits` digits.
+ * Magnitudes far outside the format's range are settled without building huge
+ * powers of ten.
  */
-function fromDecimal(negative: boolean, digits: string, power: number): LongDouble {
-  const magnitude = power + digits.length; // the value is below 10^magnitude
+function fromDecimal(negative: boolean, n: bigint, digits: number, power: number): LongDouble {
+  const magnitude = power + digits; // the value is below 10^magnitude
   if (magnitude > 4940) return { kind: "infinity", negative };
   if (magnitude < -4960) return zero(negative);
-  const n = BigInt(digits);
-  if (power >= 0) return round(negative, n * 10n ** BigInt(power), 0);
-  const divisor = 10n ** BigInt(-power);
+  if (power >= 0) return round(negative, n * powerOfTen(power), 0);
+  const divisor = powerOfTen(-power);
   // Enough quotient bits that rounding to 64 never looks at the cut remainder.
-  const shift = Math.max(0, bitLength(divisor) - bitLength(n) + PRECISION + 2);
+  const shift = Math.max(0, powerOfTenBits(-power) - bitLength(n) + PRECISION + 2);
   const scaled = n << BigInt(shift);
-  return round(negative, scaled / divisor, -shift, scaled % divisor !== 0n);
+  const quotient = scaled / divisor;
+  return round(negative, quotient, -shift, quotient * divisor !== scaled);
 }
 
 /** A hex significand · 2^power rounded to extended precision. */
@@ -111,35 +156,83 @@ function fromHex(negative: boolean, hex: string, power: number): LongDouble {
   return round(negative, n, power);
 }
 
-/** The exponent field of a number; huge ones only need to stay huge. */
-function exponentOf(text: string | undefined): number {
-  return text === undefined ? 0 : Number(text);
-}
+/** The digits of a significand that are read into a double exactly. */
+const EXACT_DIGITS = 15;
+/** Exponents are only needed to stay huge past this: beyond the format's range either way. */
+const EXPONENT_CAP = 1e9;
 
 /**
  * Parses `text` as Redis's string2ld does: strtold (decimal, hex with an
  * optional binary exponent, inf/infinity) over the whole string, with no leading
  * whitespace, under 5120 chars, refusing NaN and anything that overflows to
  * infinity or underflows to zero. Returns null where Redis replies "not a valid
- * float".
+ * float". Decimals, the usual input, are scanned by hand
+ * (`[+-]?digits[.digits][(e|E)[+-]digits]`, at least one digit before the
+ * exponent); hex and infinities by pattern.
  */
 export function parseLongDouble(text: string): LongDouble | null {
-  if (text.length === 0 || text.length >= MAX_CHARS) return null;
+  const length = text.length;
+  if (length === 0 || length >= MAX_CHARS) return null;
+  let i = 0;
+  let c = text.charCodeAt(0);
+  const negative = c === 45;
+  if (c === 45 || c === 43) c = text.charCodeAt(++i);
+  if (c === 48 && (text.charCodeAt(i + 1) | 0x20) === 120) return parseHexOrInfinity(text);
+  const start = i;
+  let digits = 0;
+  let significant = 0;
+  let leading = 0; // the first significant digits' value, while they fit a double exactly
+  let fractionDigits = 0;
+  let point = false;
+  for (; i < length; i++) {
+    c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digits++;
+      if (point) fractionDigits++;
+      if ((significant !== 0 || c !== 48) && ++significant <= EXACT_DIGITS) leading = leading * 10 + c - 48;
+    } else if (c === 46 && !point) {
+      point = true;
+    } else {
+      break;
+    }
+  }
+  if (digits === 0) return parseHexOrInfinity(text);
+  const end = i;
+  let exponent = 0;
+  if (i < length) {
+    if ((c | 0x20) !== 101) return null;
+    c = text.charCodeAt(++i);
+    const exponentNegative = c === 45;
+    if (c === 45 || c === 43) i++;
+    if (i === length) return null;
+    for (; i < length; i++) {
+      c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return null;
+      if (exponent < EXPONENT_CAP) exponent = exponent * 10 + c - 48;
+    }
+    if (exponentNegative) exponent = -exponent;
+  }
+  if (significant === 0) return zero(negative);
+  const n = significant <= EXACT_DIGITS ? BigInt(leading) : BigInt(text.slice(start, end).replace(".", ""));
+  const value = fromDecimal(negative, n, significant, exponent - fractionDigits);
+  // strtold's ERANGE: a non-zero number that rounds to infinity or to zero.
+  return value.kind === "finite" && value.mantissa !== 0n ? value : null;
+}
+
+/** parseLongDouble for what is not a plain decimal: hex (0x1.8p3) and inf/infinity. */
+function parseHexOrInfinity(text: string): LongDouble | null {
   const hex = HEXADECIMAL.exec(text);
-  const match = hex ?? DECIMAL.exec(text);
-  if (match === null) {
+  if (hex === null) {
     const infinity = INFINITY.exec(text);
     return infinity ? { kind: "infinity", negative: infinity[1] === "-" } : null;
   }
-  const [, sign, whole, fraction = "", exponent] = match;
+  const [, sign, whole, fraction = "", exponent] = hex;
   if (whole.length + fraction.length === 0) return null;
   const negative = sign === "-";
   const digits = (whole + fraction).replace(/^0+/, "");
   if (digits.length === 0) return zero(negative);
-  const value = hex
-    ? fromHex(negative, digits, exponentOf(exponent) - 4 * fraction.length)
-    : fromDecimal(negative, digits, exponentOf(exponent) - fraction.length);
-  // strtold's ERANGE: a non-zero number that rounds to infinity or to zero.
+  const power = (exponent === undefined ? 0 : Number(exponent)) - 4 * fraction.length;
+  const value = fromHex(negative, digits, power);
   return value.kind === "finite" && value.mantissa !== 0n ? value : null;
 }
 
@@ -169,12 +262,14 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
  */
 export function formatLongDouble(x: FiniteLongDouble): string {
   const scaled = x.mantissa * FRACTION_SCALE;
-  const units = x.exponent >= 0
-    ? scaled << BigInt(x.exponent)
-    : shiftRounded(scaled, BigInt(-x.exponent), false);
-  const digits = units.toString().padStart(FRACTION_DIGITS + 1, "0");
-  const whole = digits.slice(0, -FRACTION_DIGITS);
-  const fraction = digits.slice(-FRACTION_DIGITS).replace(/0+$/, "");
-  const text = fraction.length > 0 ? `${whole}.${fraction}` : whole;
+  const units = x.exponent >= 0 ? scaled << BigInt(x.exponent) : shiftRounded(scaled, -x.exponent, false);
+  let digits = units.toString();
+  if (digits.length <= FRACTION_DIGITS) digits = digits.padStart(FRACTION_DIGITS + 1, "0");
+  const point = digits.length - FRACTION_DIGITS;
+  let end = digits.length;
+  while (end > point && digits.charCodeAt(end - 1) === 48) end--;
+  const text = end === point
+    ? digits.slice(0, point)
+    : `${digits.slice(0, point)}.${digits.slice(point, end)}`;
   return x.negative && text !== "0" ? `-${text}` : text;
 }

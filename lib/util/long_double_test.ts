@@ -462,3 +462,50 @@ Deno.test("the sum overflows to infinity exactly past the largest value", () => 
   assert.equal(addLongDouble(max, halfUlp).kind, "infinity");
   assert.deepEqual(addLongDouble(max, belowHalf), max);
 });
+
+Deno.test("integers next to every power of two up to 2^1100 round to 64 bits", () => {
+  // The model: the bits of n counted by its binary text, and round-to-nearest-even by hand.
+  const nearest = (n: bigint): [bigint, number] => {
+    const bits = n.toString(2).length;
+    if (bits <= 64) return [n << BigInt(64 - bits), bits - 64];
+    const cut = BigInt(bits - 64);
+    let mantissa = n >> cut;
+    const rest = n - (mantissa << cut);
+    const half = 1n << (cut - 1n);
+    if (rest > half || (rest === half && (mantissa & 1n) === 1n)) mantissa++;
+    return mantissa === 1n << 64n ? [1n << 63n, bits - 63] : [mantissa, bits - 64];
+  };
+  for (let k = 1; k <= 1100; k++) {
+    for (const n of [(1n << BigInt(k)) - 1n, 1n << BigInt(k), (1n << BigInt(k)) + 1n]) {
+      if (n === 0n) continue;
+      const value = finite(parseLongDouble(String(n)));
+      assert.deepEqual([value.mantissa, value.exponent], nearest(n), String(n));
+      if (n < 1n << 64n) assert.equal(formatLongDouble(value), String(n));
+    }
+  }
+});
+
+Deno.test("the syntax strtold accepts over the whole string, as Redis 7.0.15 replied to INCRBYFLOAT k <text>", () => {
+  const replies: [string, string][] = [
+    ["1", "1"],
+    ["+1", "1"],
+    ["-1", "-1"],
+    [".5", "0.5"],
+    ["5.", "5"],
+    ["1e5", "100000"],
+    ["1E+5", "100000"],
+    ["1e-5", "0.00001"],
+    ["0x1p3", "8"],
+    ["0x1.8", "1.5"],
+    ["inf", "NAN_OR_INF"],
+    ["-Infinity", "NAN_OR_INF"],
+    ["00012", "12"],
+    ["1.5e0010", "15000000000"],
+    ["0.000", "0"],
+    ["-0", "0"],
+    ["0e99999999999", "0"],
+  ];
+  const invalid = "|| 1|1 |1e|1e+|e5|.|+|-|1.2.3|1x|0x|nan|1e5.5|++1|+.e1|1e99999999999|1e-99999999999";
+  for (const text of invalid.split("|")) replies.push([text, "NOT_FLOAT"]);
+  for (const [text, reply] of replies) assert.equal(incrByFloat("0", text), reply, JSON.stringify(text));
+});
