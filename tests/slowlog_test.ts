@@ -5,7 +5,15 @@
  * ports aside); and the threshold.
  */
 import assert from "node:assert/strict";
-import { HAVE_REDIS, RawConnection, type Reply, startRedis, withServer } from "./helpers.ts";
+import {
+  blockedClients,
+  HAVE_REDIS,
+  RawConnection,
+  type Reply,
+  startRedis,
+  waitFor,
+  withServer,
+} from "./helpers.ts";
 
 const SCRIPT: string[][] = [
   ["CONFIG", "SET", "slowlog-log-slower-than", "0"],
@@ -103,6 +111,31 @@ Deno.test("SLOWLOG logs a command over the threshold; a negative threshold logs 
       assert.equal(await conn.command("SLOWLOG", "LEN"), 0, "a negative threshold logs nothing");
     } finally {
       conn.close();
+    }
+  });
+});
+
+Deno.test("SLOWLOG: a command released by a client pause's timer is timed afresh, not from a pipeline's clock", async () => {
+  await withServer(async ({ port }) => {
+    const conn = await RawConnection.open(port);
+    const admin = await RawConnection.open(port);
+    try {
+      // 1 s: no DEL of a missing key takes that long, but one timed from a clock reading kept since
+      // the pipeline below would (the pause outlasts it by about that).
+      assert.equal(await admin.command("CONFIG", "SET", "slowlog-log-slower-than", "1000000"), "OK");
+      assert.equal(await admin.command("CLIENT", "PAUSE", "1500", "WRITE"), "OK");
+      // Held, to run from the pause's timer, outside any client's run of commands.
+      const held = conn.command("DEL", "k");
+      await waitFor(async () => await blockedClients(admin) === 1, "the DEL held");
+      // Commands timed for SLOWLOG (not `fast`), pipelined: each starts its clock where the one before
+      // ended, and the last one's reading is the last any command leaves before the DEL runs.
+      await admin.send("*2\r\n$7\r\nHGETALL\r\n$1\r\nh\r\n".repeat(3));
+      for (let i = 0; i < 3; i++) assert.deepEqual(await admin.reply(), []);
+      assert.equal(await held, 0);
+      assert.deepEqual(await admin.command("SLOWLOG", "GET", "-1"), []);
+    } finally {
+      conn.close();
+      admin.close();
     }
   });
 });

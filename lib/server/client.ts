@@ -219,14 +219,19 @@ export class Client {
     const server = this.server;
     const lookahead = this.lookahead;
     let argv: string[] | null;
-    while ((argv = lookahead.take(this.db)) !== null) {
-      server.execute(this, argv, lookahead.taken);
-      if (server.outputLimits.limitsReplies && server.outputLimits.closeIfExceeded(this)) return MUST_CLOSE;
-      if (this.blocked !== undefined) return STOPPED;
-      if (this.closeAfterReply) return RAN_ALL;
-      if (this.writer.length >= OUTPUT_FLUSH_THRESHOLD) return STOPPED;
+    server.beginRun(this);
+    try {
+      while ((argv = lookahead.take(this.db)) !== null) {
+        server.execute(this, argv, lookahead.taken);
+        if (server.outputLimits.limitsReplies && server.outputLimits.closeIfExceeded(this)) return MUST_CLOSE;
+        if (this.blocked !== undefined) return STOPPED;
+        if (this.closeAfterReply) return RAN_ALL;
+        if (this.writer.length >= OUTPUT_FLUSH_THRESHOLD) return STOPPED;
+      }
+      return RAN_ALL;
+    } finally {
+      server.endRun();
     }
-    return RAN_ALL;
   }
 
   /**

@@ -136,6 +136,18 @@ export class RedixServer {
   /** LATENCY's spikes, and latency-monitor-threshold (milliseconds; 0: off). */
   readonly latencyMonitor = new LatencyMonitor();
   private latencyThreshold = 0;
+  /**
+   * The client whose pipeline is running ({@link beginRun} .. {@link endRun}),
+   * and the clock as the last command timed in it ended, if the command just
+   * before was timed (else -1). The next timed command of that run starts its
+   * clock there rather than read it again: ~100 ns less per command timed for
+   * SLOWLOG (every one that is not `fast`) in a pipeline, and the time between
+   * the two is the next command's own decoding and checks. Outside a run (a
+   * command released by a timer, an AOF replay) every timed call reads the
+   * clock twice, as a reading kept across an await would be stale.
+   */
+  private runningClient: Client | undefined = undefined;
+  private lastCallEnd = -1;
   readonly keyspace: Keyspace;
   readonly clients = new Map<number, Client>();
   readonly blocking = new BlockingRegistry();
@@ -669,6 +681,18 @@ export class RedixServer {
       (client.transaction.queued?.some((queued) => queued.command.flags.has("write")) ?? false);
   }
 
+  /** A client starts running the commands it has read; see {@link lastCallEnd}. */
+  beginRun(client: Client): void {
+    this.runningClient = client;
+    this.lastCallEnd = -1;
+  }
+
+  /** The run {@link beginRun} began is over: control goes back to the event loop. */
+  endRun(): void {
+    this.runningClient = undefined;
+    this.lastCallEnd = -1;
+  }
+
   /**
    * Runs a resolved and checked command: the handler, then the monitors. EXEC
    * calls this for each queued command.
@@ -683,7 +707,13 @@ export class RedixServer {
     const forSlowlog = counted && slowerThan >= 0 &&
       (command.mayBeSlow || slowerThan < FAST_TIMING_BELOW_USEC);
     const forLatencyMonitor = counted && this.latencyThreshold > 0;
-    const started = sampled || forSlowlog || forLatencyMonitor ? performance.now() : -1;
+    const timed = sampled || forSlowlog || forLatencyMonitor;
+    const started = !timed
+      ? -1
+      : this.lastCallEnd >= 0 && this.runningClient === client
+      ? this.lastCallEnd
+      : performance.now();
+    this.lastCallEnd = -1;
     const replyStart = client.writer.length;
     // A CLIENT REPLY OFF earlier in the same EXEC silences the rest of it.
     const wasOff = client.replyMode === "off";
@@ -707,7 +737,9 @@ export class RedixServer {
     }
     if (noTouch) this.keyspace.clock.frozen = false;
     if (started >= 0) {
-      const usec = (performance.now() - started) * 1000;
+      const ended = performance.now();
+      const usec = (ended - started) * 1000;
+      this.lastCallEnd = ended;
       if (sampled) {
         counters.sampledUsec += usec;
         counters.sampledCalls++;
