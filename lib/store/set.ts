@@ -9,7 +9,7 @@
  *
  * The members themselves are held in one of two ways, whatever the encoding:
  * - a JS `Set` while there are at most {@link SMALL_SET_ENTRIES}: a 5-member
- *   set takes about 250 bytes of heap there, where a {@link Dict}'s arrays take
+ *   set takes about 300 bytes of heap this way, where a {@link Dict}'s arrays take
  *   over a kilobyte (Redis: ~400 bytes for such a hashtable). A random member
  *   costs a walk of O(n) for this small n (Redis 7.2's listpack sets do the
  *   same). An SSCAN asking for fewer members than the set holds, or DEBUG
