@@ -81,8 +81,9 @@ class Node {
 
   constructor(
     readonly isLeaf: boolean,
-    readonly scores: number[] = [],
-    readonly members: string[] = [],
+    /** The keys; a listpack's leaves swap in copies of exact length (see {@link SortedSetValue.add}). */
+    public scores: number[] = [],
+    public members: string[] = [],
     /** An inner node's children; empty for a leaf. */
     readonly children: Node[] = isLeaf ? NONE : [],
     /** How many entries are under each child; empty for a leaf. */
@@ -599,7 +600,15 @@ export class SortedSetValue implements Collection {
     const at = leafSlot(leaf, score, member);
     insertSlot(leaf.scores, at, score);
     insertSlot(leaf.members, at, member);
-    if (leaf.size > this.nodeSize) this.split(leaf);
+    if (leaf.size > this.nodeSize) {
+      this.split(leaf);
+    } else if (this.scores === null) {
+      // A growing array keeps room for half as many entries again and 16 more, which for a small
+      // set is most of its memory (5 members: 512 bytes with it, 320 without); Redis's listpack
+      // is reallocated on every insert too. Updates move entries within the arrays and keep them.
+      leaf.scores = leaf.scores.slice();
+      leaf.members = leaf.members.slice();
+    }
   }
 
   /**
