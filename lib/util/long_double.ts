@@ -122,7 +122,10 @@ function round(negative: boolean, n: bigint, exponent: number, sticky = false): 
     mantissaExponent++;
   }
   if (mantissa === 0n) return zero(negative);
-  if (mantissaExponent + bitLength(mantissa) > MAX_BITS) return { kind: "infinity", negative };
+  // The mantissa has at most 64 bits, so only a high exponent can overflow.
+  if (mantissaExponent > MAX_BITS - PRECISION && mantissaExponent + bitLength(mantissa) > MAX_BITS) {
+    return { kind: "infinity", negative };
+  }
   return { kind: "finite", negative, mantissa, exponent: mantissaExponent };
 }
 
@@ -261,6 +264,11 @@ export function addLongDouble(a: LongDouble, b: LongDouble): LongDouble {
  * exponent, so 1e20 prints in 21 digits.
  */
 export function formatLongDouble(x: FiniteLongDouble): string {
+  // An integer (no bits below the point) prints as its digits.
+  if (x.exponent >= 0 || BigInt.asUintN(-x.exponent, x.mantissa) === 0n) {
+    const whole = x.exponent >= 0 ? x.mantissa << BigInt(x.exponent) : x.mantissa >> BigInt(-x.exponent);
+    return x.negative && whole !== 0n ? `-${whole}` : `${whole}`;
+  }
   const scaled = x.mantissa * FRACTION_SCALE;
   const units = x.exponent >= 0 ? scaled << BigInt(x.exponent) : shiftRounded(scaled, -x.exponent, false);
   let digits = units.toString();
