@@ -24,7 +24,9 @@ import type { Collection } from "./collection.ts";
 import { Dict } from "./dict.ts";
 
 export class HashValue implements Collection {
-  readonly type = "hash";
+  get type(): "hash" {
+    return "hash";
+  }
   private fields: Map<string, string> | Dict<string> = new Map();
 
   get size(): number {

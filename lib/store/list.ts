@@ -16,7 +16,9 @@ import type { Collection } from "./collection.ts";
 const MIN_CAPACITY = 8;
 
 export class ListValue implements Collection {
-  readonly type = "list";
+  get type(): "list" {
+    return "list";
+  }
   /** Slots; the live ones are `length` slots from `head`, wrapping. Free slots hold undefined. */
   private slots: (string | undefined)[] = new Array(MIN_CAPACITY);
   private head = 0;

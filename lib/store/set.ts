@@ -45,7 +45,9 @@ function compareIntegers(a: string, b: string): number {
 const SMALL_SET_ENTRIES = 128;
 
 export class SetValue implements Collection {
-  readonly type = "set";
+  get type(): "set" {
+    return "set";
+  }
   private table: Set<string> | Dict<true> = new Set();
   /** Redis would hold these members in an intset; once false it stays false. */
   private intset = true;

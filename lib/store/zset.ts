@@ -204,7 +204,9 @@ let depth = 0;
 let rankInLeaf = 0;
 
 export class SortedSetValue implements Collection {
-  readonly type = "zset";
+  get type(): "zset" {
+    return "zset";
+  }
   /**
    * Member -> score, from the moment Redis would hold this set in a skip list;
    * null while it would be a listpack. Once set it stays, but for a set built
