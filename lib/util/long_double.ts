@@ -269,8 +269,7 @@ export function formatLongDouble(x: FiniteLongDouble): string {
     const whole = x.exponent >= 0 ? x.mantissa << BigInt(x.exponent) : x.mantissa >> BigInt(-x.exponent);
     return x.negative && whole !== 0n ? `-${whole}` : `${whole}`;
   }
-  const scaled = x.mantissa * FRACTION_SCALE;
-  const units = x.exponent >= 0 ? scaled << BigInt(x.exponent) : shiftRounded(scaled, -x.exponent, false);
+  const units = shiftRounded(x.mantissa * FRACTION_SCALE, -x.exponent, false);
   let digits = units.toString();
   if (digits.length <= FRACTION_DIGITS) digits = digits.padStart(FRACTION_DIGITS + 1, "0");
   const point = digits.length - FRACTION_DIGITS;
