@@ -499,6 +499,29 @@ Deno.test("sets end to end through ioredis", async () => {
       assert.equal(await client.sunionstore("u", "s", "big"), 503);
       const buffers = await client.smembersBuffer("s");
       assert.equal(buffers.length, 3);
+
+      // A small set (members in a JS Set): SSCAN whole when COUNT covers it, else bucket by bucket.
+      const small = ["x1", "x2", "x3", "x4", "x5"];
+      await client.sadd("small", ...small);
+      const [cursor, page] = await client.sscan("small", "0", "COUNT", "10");
+      assert.equal(cursor, "0");
+      assert.deepEqual(page.sort(), small);
+      const walked = new Set<string>();
+      await new Promise<void>((resolve, reject) => {
+        const stream = client.sscanStream("small", { count: 1 });
+        stream.on("data", (members: string[]) => members.forEach((m) => walked.add(m)));
+        stream.on("end", resolve);
+        stream.on("error", reject);
+      });
+      assert.deepEqual([...walked].sort(), small);
+      const draws = await client.srandmember("small", -50);
+      assert.equal(draws.length, 50);
+      assert.ok(draws.every((m) => small.includes(m)));
+      // Growing past 128 members keeps every one of them.
+      await client.sadd("small", ...range(1, 200).map((n) => `y${n}`));
+      assert.equal(await client.scard("small"), 205);
+      assert.equal(await client.sismember("small", "x3"), 1);
+      assert.equal(await client.object("ENCODING", "small"), "hashtable");
     } finally {
       client.disconnect();
     }
