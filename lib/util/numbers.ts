@@ -183,20 +183,44 @@ function stripZeros(s: string): string {
 }
 
 /**
- * Whether `s` is an optional '-' and 1 to 15 decimal digits, leading zeros
- * allowed (redis-benchmark's scores are zero-padded): an integer that strtod
- * and Number read alike, exactly.
+ * `s` as strtod reads it when it is an optional '-', digits, and optionally
+ * '.' and more digits (at least one digit in all, at most
+ * {@link PLAIN_DECIMAL_MAX} characters), else NaN: the scores clients send
+ * ("1.5", redis-benchmark's zero-padded integers), read with no pattern.
+ * strtod rounds correctly: so does an exact integer of up to 15 digits divided
+ * by an exact power of ten, and so does Number for longer ones. Too short to
+ * overflow or underflow.
  */
-function isShortDecimal(s: string): boolean {
+function plainDecimal(s: string): number {
   const n = s.length;
-  let i = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
-  if (n === i || n - i > 15) return false;
+  const negative = n > 0 && s.charCodeAt(0) === 45;
+  let i = negative ? 1 : 0;
+  if (n === i || n > PLAIN_DECIMAL_MAX) return NaN;
+  let digits = 0;
+  let mantissa = 0;
+  let point = -1;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
+    if (c >= 48 && c <= 57) {
+      digits++;
+      mantissa = mantissa * 10 + (c - 48);
+    } else if (c === 46 && point === -1) {
+      point = i;
+    } else {
+      return NaN;
+    }
   }
-  return true;
+  if (digits === 0) return NaN;
+  if (digits > 15) return Number(s);
+  const value = point === -1 ? mantissa : mantissa / EXACT_POWERS_OF_TEN[n - 1 - point];
+  return negative ? -value : value;
 }
+
+/** Far from the 309 digits a double overflows at and the ~324 zeros it underflows at. */
+const PLAIN_DECIMAL_MAX = 40;
+
+/** 10^0 to 10^15, each exactly a double. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
 
 /** The longest prefix C's strtod converts: hex, decimal, inf/infinity, nan(...), after spaces. */
 const STRTOD_PREFIX =
@@ -211,8 +235,8 @@ const DBL_MIN = 2.2250738585072014e-308;
  * would be ERANGE (overflow to infinity or underflow below the normal range).
  */
 export function strtod(s: string): { value: number; end: number; range: boolean } {
-  // Scores and weights are mostly short integers: those need no pattern.
-  if (isShortDecimal(s)) return { value: Number(s), end: s.length, range: false };
+  const plain = plainDecimal(s);
+  if (!Number.isNaN(plain)) return { value: plain, end: s.length, range: false };
   const match = STRTOD_PREFIX.exec(s);
   if (match === null) return { value: 0, end: 0, range: false };
   const [prefix, sign, hexDigits, binaryExponent, decimal, infinity] = match;

@@ -629,6 +629,21 @@ Deno.test("strtod converts the longest prefix C's strtod does and flags ERANGE",
     ["999999999999999", 999999999999999, 15, false],
     ["12345678901234567", 12345678901234568, 17, false],
     ["0123x", 123, 4, false],
+    // So do plain decimals up to 40 characters.
+    ["1.25", 1.25, 4, false],
+    ["-.5", -0.5, 3, false],
+    [".", 0, 0, false],
+    ["-.", 0, 0, false],
+    ["5.", 5, 2, false],
+    ["0.1", 0.1, 3, false],
+    ["-0.0", -0, 4, false],
+    ["1.5.2", 1.5, 3, false],
+    ["1-2", 1, 1, false],
+    ["--1", 0, 0, false],
+    ["3.14159265358979323846", 3.141592653589793, 22, false],
+    ["0.0000000000000000000000000000000000001", 1.0000000000000001e-37, 39, false],
+    ["1234567890123456789012345678901234567890", 1.2345678901234568e+39, 40, false],
+    ["12345678901234567890123456789012345678901", 1.2345678901234568e+40, 41, false],
   ];
   for (const [text, value, end, range] of cases) {
     assert.deepEqual(strtod(text), { value, end, range }, JSON.stringify(text));
@@ -636,6 +651,20 @@ Deno.test("strtod converts the longest prefix C's strtod does and flags ERANGE",
   const nan = strtod("nan(123)x");
   assert.ok(Number.isNaN(nan.value));
   assert.equal(nan.end, 8);
+});
+
+Deno.test("strtod reads random plain decimals as a correctly rounding parser does", () => {
+  // Number rounds correctly, as glibc's strtod does: the two must agree on every one.
+  const rnd = mulberry32(2024);
+  const digits = (n: number) => Array.from({ length: n }, () => String(Math.floor(rnd() * 10))).join("");
+  for (let i = 0; i < 200_000; i++) {
+    const whole = digits(Math.floor(rnd() * 12));
+    const fraction = rnd() < 0.8 ? "." + digits(Math.floor(rnd() * 18)) : "";
+    const text = (rnd() < 0.3 ? "-" : "") + whole + fraction;
+    if (!/[0-9]/.test(text)) continue;
+    const { value, end, range } = strtod(text);
+    assert.ok(Object.is(value, Number(text)) && end === text.length && !range, text);
+  }
 });
 
 Deno.test("printfFixed rounds exact ties to even, as glibc's %.Nf", () => {
