@@ -169,28 +169,52 @@ function firstNotBefore(
   return lo;
 }
 
-/** Array.prototype.splice(at, 0, value) without allocating the (empty) result. */
-function insertSlot<T>(array: T[], at: number, value: T): void {
+/*
+ * Array.prototype.splice(at, 0, value) and splice(at, 1) without allocating
+ * the result, in two pairs: one for scores and counts, one for members and
+ * children. A store in V8 that has met both a double array and an object
+ * array turns every double array it meets after into an object array, which
+ * boxes each score (16 bytes more, and an allocation per new score).
+ */
+
+function insertNumber(array: number[], at: number, value: number): void {
   for (let i = array.length; i > at; i--) array[i] = array[i - 1];
   array[at] = value;
 }
 
-/** Below this length, moving the entries by hand costs less than the call of shift. */
-const SHIFT_FROM = 16;
+function insertObject<T>(array: T[], at: number, value: T): void {
+  for (let i = array.length; i > at; i--) array[i] = array[i - 1];
+  array[at] = value;
+}
 
-/**
- * Array.prototype.splice(at, 1) without allocating the result. The first
- * entry of a long array goes with shift, for which V8 moves the array's start
- * rather than every entry (ZPOPMIN takes the first entry of a leaf each time).
- */
-function removeSlot<T>(array: T[], at: number): void {
-  if (at === 0 && array.length > SHIFT_FROM) {
+function removeNumber(array: number[], at: number): void {
+  if (shiftIsCheaper(array, at)) {
     array.shift();
     return;
   }
   for (let i = at + 1; i < array.length; i++) array[i - 1] = array[i];
   array.pop();
 }
+
+function removeObject<T>(array: T[], at: number): void {
+  if (shiftIsCheaper(array, at)) {
+    array.shift();
+    return;
+  }
+  for (let i = at + 1; i < array.length; i++) array[i - 1] = array[i];
+  array.pop();
+}
+
+/**
+ * Whether to drop the first entry with shift, for which V8 moves the array's
+ * start rather than every entry (ZPOPMIN takes the first entry of a leaf each
+ * time); below {@link SHIFT_FROM} entries, moving them by hand costs less than the call.
+ */
+function shiftIsCheaper(array: unknown[], at: number): boolean {
+  return at === 0 && array.length > SHIFT_FROM;
+}
+
+const SHIFT_FROM = 16;
 
 /**
  * The path of the last descent: the inner nodes from the root down and the
@@ -600,8 +624,8 @@ export class SortedSetValue implements Collection {
     const leaf = this.descend(score, member);
     this.countOnPath(1);
     const at = leafSlot(leaf, score, member);
-    insertSlot(leaf.scores, at, score);
-    insertSlot(leaf.members, at, member);
+    insertNumber(leaf.scores, at, score);
+    insertObject(leaf.members, at, member);
     if (leaf.size > this.nodeSize) {
       this.split(leaf);
     } else if (this.scores === null) {
@@ -651,10 +675,10 @@ export class SortedSetValue implements Collection {
       const parent = path[d];
       const slot = slots[d];
       parent.counts[slot] -= moved;
-      insertSlot(parent.scores, slot + 1, right.scores[0]);
-      insertSlot(parent.members, slot + 1, right.members[0]);
-      insertSlot(parent.children, slot + 1, right);
-      insertSlot(parent.counts, slot + 1, moved);
+      insertNumber(parent.scores, slot + 1, right.scores[0]);
+      insertObject(parent.members, slot + 1, right.members[0]);
+      insertObject(parent.children, slot + 1, right);
+      insertNumber(parent.counts, slot + 1, moved);
       node = parent;
     }
   }
@@ -665,8 +689,8 @@ export class SortedSetValue implements Collection {
    */
   private removeFrom(leaf: Node, at: number, count: number): void {
     if (count === 1) {
-      removeSlot(leaf.scores, at);
-      removeSlot(leaf.members, at);
+      removeNumber(leaf.scores, at);
+      removeObject(leaf.members, at);
     } else {
       leaf.scores.splice(at, count);
       leaf.members.splice(at, count);
@@ -705,11 +729,11 @@ function moveWithinLeaf(leaf: Node, at: number, score: number, member: string): 
   ) {
     return false;
   }
-  removeSlot(scores, at);
-  removeSlot(members, at);
+  removeNumber(scores, at);
+  removeObject(members, at);
   const to = leafSlot(leaf, score, member);
-  insertSlot(scores, to, score);
-  insertSlot(members, to, member);
+  insertNumber(scores, to, score);
+  insertObject(members, to, member);
   return true;
 }
 
@@ -740,10 +764,10 @@ function merge(parent: Node, right: number): void {
     if (from.next !== null) from.next.prev = into;
   }
   parent.counts[right - 1] += parent.counts[right];
-  removeSlot(parent.scores, right);
-  removeSlot(parent.members, right);
-  removeSlot(parent.children, right);
-  removeSlot(parent.counts, right);
+  removeNumber(parent.scores, right);
+  removeObject(parent.members, right);
+  removeObject(parent.children, right);
+  removeNumber(parent.counts, right);
 }
 
 /** Evens out the slots of child `right` of `parent` and the child before it, which together overflow one node. */
