@@ -117,10 +117,10 @@ function getAll(keys: boolean, values: boolean) {
     if (keys && values) w.map(size);
     else w.array(size);
     if (hash === undefined) return;
-    for (const [field, value] of hash.entries()) {
+    hash.forEach((field, value) => {
       if (keys) w.bulk(field);
       if (values) w.bulk(value);
-    }
+    });
   };
 }
 
