@@ -80,15 +80,20 @@ class Node {
   next: Node | null = null;
 
   constructor(
-    readonly isLeaf: boolean,
+    isLeaf: boolean,
     /** The keys; a listpack's leaves swap in copies of exact length (see {@link SortedSetValue.add}). */
     public scores: number[] = [],
     public members: string[] = [],
-    /** An inner node's children; empty for a leaf. */
+    /** An inner node's children; {@link NONE} for a leaf. */
     readonly children: Node[] = isLeaf ? NONE : [],
-    /** How many entries are under each child; empty for a leaf. */
+    /** How many entries are under each child; {@link NONE} for a leaf. */
     readonly counts: number[] = isLeaf ? NONE : [],
   ) {}
+
+  /** Derived, not stored: a word less per node, and a small set is one node. */
+  get isLeaf(): boolean {
+    return this.children === NONE;
+  }
 
   get size(): number {
     return this.scores.length;
@@ -238,19 +243,22 @@ export class SortedSetValue implements Collection {
    */
   private scores: Dict<number> | null = null;
   private root = new Node(true);
-  /** Below this many slots a node other than the root is merged or refilled from a sibling. */
-  private readonly minSize: number;
 
   /**
    * @param nodeSize the most entries per leaf and children per inner node, at
    * least 4; tests pass a small one to make small sets deep trees.
    */
-  constructor(private readonly nodeSize = NODE_SIZE) {
-    // Splitting or evening out nodes leaves each at least half full, so a
-    // quarter gives deletes room before a node needs repair. At least 2, so
-    // that every inner node has two children and every node but the root a
-    // sibling to merge with.
-    this.minSize = Math.max(2, nodeSize >> 2);
+  constructor(private readonly nodeSize = NODE_SIZE) {}
+
+  /**
+   * Below this many slots a node other than the root is merged or refilled
+   * from a sibling. Splitting or evening out nodes leaves each at least half
+   * full, so a quarter gives deletes room before a node needs repair. At
+   * least 2, so that every inner node has two children and every node but the
+   * root a sibling to merge with. Derived, not stored: a word less per set.
+   */
+  private get minSize(): number {
+    return Math.max(2, this.nodeSize >> 2);
   }
 
   get size(): number {
