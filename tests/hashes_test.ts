@@ -90,6 +90,18 @@ const SCRIPTS: Record<string, string[][]> = {
     ["HRANDFIELD", "h", "100"],
     ["HRANDFIELD", "h", "5", "WITHVALUES"],
   ],
+  // Redix keeps a listpack in an array up to 16 fields and in a Map beyond: the order must not show it.
+  "insertion order of a listpack through its growth, one field at a time to 130": Array.from(
+    { length: 130 },
+    (_, i) => [
+      ["HSET", "g", `f${i}`, `v${i}`],
+      ...(i % 3 === 0 ? [["HDEL", "g", `f${i >> 1}`], ["HSET", "g", `f${i >> 2}`, `again${i}`]] : []),
+      ["HGETALL", "g"],
+      ["HSCAN", "g", "0", "COUNT", "1000"],
+      ["OBJECT", "ENCODING", "g"],
+      ["HRANDFIELD", "g", "1000"],
+    ],
+  ).flat(),
   "binary fields and values": [
     ["HSET", ALL_BYTES, ALL_BYTES.slice(0, 60), ALL_BYTES.slice(60, 120)],
     ["HSET", ALL_BYTES, "\x00", "\xff\r\n"],
@@ -391,7 +403,8 @@ Deno.test({
     const redis = await startRedis();
     const redix = await startTestServer();
     try {
-      for (const n of [5, 600]) {
+      // An array, a Map (both listpack) and a hashtable in Redix.
+      for (const n of [5, 40, 600]) {
         const hash = fieldsOf(n);
         const script: string[][] = [hsetMany("h", n), ["OBJECT", "ENCODING", "h"]];
         for (const count of ["1", "3", "-3", "-1000", String(n - 1), String(n), String(n + 10), "0"]) {
