@@ -162,6 +162,13 @@ export interface Command {
   lookaheadPast: boolean;
   /** See {@link CommandDefinition.memberArg}; 0 for none. */
   memberArg: number;
+  /**
+   * Whether look-ahead reads on into the value of this command's key
+   * (Collection.warm): a command of a collection's group, where the misses
+   * past the key space are most of a small value's time. Not for strings,
+   * which have nothing behind them.
+   */
+  warmsValue: boolean;
   /** Whether keysWithFlags follows the specs first (some are keys and none has VARIABLE_FLAGS). */
   specsFindKeys: boolean;
   notify?: Notify;
@@ -170,6 +177,8 @@ export interface Command {
   /** The container of a subcommand. */
   parent?: Command;
 }
+
+const COLLECTION_GROUPS: ReadonlySet<string> = new Set(["list", "hash", "set", "sorted-set"]);
 
 /** Redis's order of command flags, which COMMAND INFO follows. */
 const FLAG_ORDER: readonly CommandFlag[] = [
@@ -280,6 +289,7 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
     mayBeSlow: !flags.has("fast") && def.complexity !== "O(1)",
     lookaheadPast: !flags.has("admin") && def.subcommands === undefined,
     memberArg: def.memberArg ?? 0,
+    warmsValue: COLLECTION_GROUPS.has(def.group),
     specsFindKeys: someKeys && !keySpecs.some((spec) => (spec.flags & KeyFlag.VARIABLE_FLAGS) !== 0),
     notify: def.notify,
     parent,

@@ -130,3 +130,28 @@ Deno.test("members warmed and primed for a pipeline on one set are found as a pl
     }
   }
 });
+
+Deno.test("lookahead reads on into the values of collection commands' keys, not of string commands'", () => {
+  const { lookahead, db, feed } = setup();
+  let warmed = 0;
+  class CountedSet extends SetValue {
+    override warm(): number {
+      warmed++;
+      return super.warm();
+    }
+  }
+  for (const key of ["s1", "s2", "s3"]) {
+    const set = new CountedSet();
+    set.add("m", 512);
+    db.set(key, set);
+  }
+  const drain = () => {
+    while (lookahead.take(db) !== null);
+  };
+  feed(frame("GET", "s1") + frame("TYPE", "s2") + frame("GET", "s3"));
+  drain();
+  assert.equal(warmed, 0);
+  feed(frame("SISMEMBER", "s1", "m") + frame("SCARD", "s2") + frame("SADD", "s3", "n"));
+  drain();
+  assert.equal(warmed, 3);
+});

@@ -32,4 +32,13 @@ export interface Collection {
    * in a JS Set.
    */
   memberDict?(): Dict<unknown> | undefined;
+  /**
+   * Reads the objects a command on this value reads first, beyond the value
+   * itself (the array or table behind it); changes nothing and returns a
+   * number made of what it read. Look-ahead calls it for the keys of a
+   * pipeline together, so that the CPU overlaps their cache misses (see
+   * {@link Dict.warm}); small collections are where these misses are most of
+   * a command's time.
+   */
+  warm(): number;
 }

@@ -249,8 +249,9 @@ export class Dict<V> {
    * the lookups, one command after another, would wait for each miss in turn.
    * Changes nothing; returns a value made of what it read, which the caller
    * must keep somewhere, so that the compiler cannot drop the reads.
+   * `warmValue`, if given, reads on from each first entry's value.
    */
-  warm(hashes: Int32Array, n: number): number {
+  warm(hashes: Int32Array, n: number, warmValue?: (value: V) => number): number {
     const heads = this.heads;
     const mask = this.mask;
     if (n > warmedSlots.length) warmedSlots = new Int32Array(n);
@@ -267,6 +268,13 @@ export class Dict<V> {
       // The key space writes an access stamp next.
       const stamps = this.stamps;
       for (let i = 0; i < n; i++) digest ^= stamps[slots[i]];
+    }
+    if (warmValue !== undefined) {
+      const valueOf = this.valueOf;
+      for (let i = 0; i < n; i++) {
+        const e = slots[i];
+        if (e !== 0) digest ^= warmValue(valueOf[e] as V);
+      }
     }
     return digest;
   }

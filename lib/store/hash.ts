@@ -39,6 +39,10 @@ export class HashValue implements Collection {
   }
   private fields: string[] | Map<string, string> | Dict<string> = EMPTY;
 
+  warm(): number {
+    return this.size;
+  }
+
   get size(): number {
     const fields = this.fields;
     return Array.isArray(fields) ? fields.length >> 1 : fields.size;

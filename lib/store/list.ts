@@ -28,6 +28,10 @@ export class ListValue implements Collection {
     return this.length;
   }
 
+  warm(): number {
+    return this.slots.length;
+  }
+
   encoding(): string {
     return "quicklist";
   }

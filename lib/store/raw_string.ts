@@ -33,6 +33,11 @@ export class RawString {
     this.length = bytes.length;
   }
 
+  /** Reads the bytes' view, which every command on the value reads next (see Collection.warm). */
+  warm(): number {
+    return this.bytes.length;
+  }
+
   /** An independent copy (COPY, snapshots), embedded as this one is. */
   clone(): RawString {
     const copy = new RawString(this.view().slice());

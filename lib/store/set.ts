@@ -58,6 +58,10 @@ export class SetValue implements Collection {
     return this.table.size;
   }
 
+  warm(): number {
+    return this.table.size;
+  }
+
   encoding(): string {
     return this.intset ? "intset" : "hashtable";
   }

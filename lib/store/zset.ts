@@ -261,6 +261,10 @@ export class SortedSetValue implements Collection {
     return Math.max(2, this.nodeSize >> 2);
   }
 
+  warm(): number {
+    return this.root.members.length;
+  }
+
   get size(): number {
     if (this.scores !== null) return this.scores.size;
     const root = this.root;
