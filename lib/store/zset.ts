@@ -158,17 +158,31 @@ function entrySlot(leaf: Node, score: number, member: string): number {
   return lo;
 }
 
-/** The first slot from `from` on whose key fails `isBefore`, which holds for a prefix of the order. */
-function firstNotBefore(
-  node: Node,
-  from: number,
-  isBefore: (score: number, member: string) => boolean,
-): number {
+/**
+ * A bound of a score or lex range, as the point in the set's order that a
+ * prefix of the members lies before: the scores below `score` (and equal to
+ * it, with `orEqual`), or the members below `member`. One object, rewritten
+ * by each range query (commands run one at a time): the search compares
+ * directly, where a closure per bound made its calls megamorphic.
+ */
+const cut = { byScore: true, score: 0, member: "" as LexBound, orEqual: false };
+
+/** Whether the key (score, member) lies before {@link cut}. */
+function isBeforeCut(score: number, member: string): boolean {
+  if (cut.byScore) return score < cut.score || (cut.orEqual && score === cut.score);
+  const bound = cut.member;
+  if (bound === LEX_MAX) return true;
+  if (bound === LEX_MIN) return false;
+  return member < bound || (cut.orEqual && member === bound);
+}
+
+/** The first slot from `from` on whose key is not before {@link cut}. */
+function firstNotBefore(node: Node, from: number): number {
   let lo = from;
   let hi = node.size;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (isBefore(node.scores[mid], node.members[mid])) lo = mid + 1;
+    if (isBeforeCut(node.scores[mid], node.members[mid])) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -430,10 +444,13 @@ export class SortedSetValue implements Collection {
    * `range`: two O(log n) descents; empty (start = end) when nothing is.
    */
   scoreRanks(range: ScoreRange): [number, number] {
-    const { min, max, minExclusive, maxExclusive } = range;
-    const start = this.countBefore((score) => minExclusive ? score <= min : score < min);
-    const end = this.countBefore((score) => maxExclusive ? score < max : score <= max);
-    return [start, Math.max(start, end)];
+    cut.byScore = true;
+    cut.score = range.min;
+    cut.orEqual = range.minExclusive;
+    const start = this.countBefore();
+    cut.score = range.max;
+    cut.orEqual = !range.maxExclusive;
+    return [start, Math.max(start, this.countBefore())];
   }
 
   /**
@@ -442,14 +459,13 @@ export class SortedSetValue implements Collection {
    * scores the answer is some prefix boundary, not a meaningful range.
    */
   lexRanks(range: LexRange): [number, number] {
-    const { min, max, minExclusive, maxExclusive } = range;
-    const start = this.countBefore((_, member) =>
-      min === LEX_MAX || (min !== LEX_MIN && (minExclusive ? member <= min : member < min))
-    );
-    const end = this.countBefore((_, member) =>
-      max === LEX_MAX || (max !== LEX_MIN && (maxExclusive ? member < max : member <= max))
-    );
-    return [start, Math.max(start, end)];
+    cut.byScore = false;
+    cut.member = range.min;
+    cut.orEqual = range.minExclusive;
+    const start = this.countBefore();
+    cut.member = range.max;
+    cut.orEqual = !range.maxExclusive;
+    return [start, Math.max(start, this.countBefore())];
   }
 
   /**
@@ -578,21 +594,20 @@ export class SortedSetValue implements Collection {
   }
 
   /**
-   * How many members, from the lowest on, satisfy `isBefore`, which must hold
-   * for a prefix of the order (below a bound); in O(log n). A range by score
-   * or by lex is two such counts: the members below it and those not above it.
+   * How many members lie before {@link cut}; in O(log n). A range by score or
+   * by lex is two such counts: the members below it and those not above it.
    */
-  private countBefore(isBefore: (score: number, member: string) => boolean): number {
+  private countBefore(): number {
     let node = this.root;
     let count = 0;
     while (!node.isLeaf) {
       // Children before the last one whose key is before the bound lie wholly
       // before it; children after it wholly after.
-      const slot = firstNotBefore(node, 1, isBefore) - 1;
+      const slot = firstNotBefore(node, 1) - 1;
       count += node.entriesIn(0, slot);
       node = node.children[slot];
     }
-    return count + firstNotBefore(node, 0, isBefore);
+    return count + firstNotBefore(node, 0);
   }
 
   /** Walks to the leaf that holds, or would hold, (score, member), recording the path. */
