@@ -167,6 +167,13 @@ function entrySlot(leaf: Node, score: number, member: string): number {
  */
 const cut = { byScore: true, score: 0, member: "" as LexBound, orEqual: false };
 
+/** Moves {@link cut} to `bound` (a score or a lex bound), before it or (`orEqual`) just after it. */
+function setCut(bound: number | LexBound, orEqual: boolean): void {
+  if (typeof bound === "number") cut.score = bound;
+  else cut.member = bound;
+  cut.orEqual = orEqual;
+}
+
 /** Whether the key (score, member) lies before {@link cut}. */
 function isBeforeCut(score: number, member: string): boolean {
   if (cut.byScore) return score < cut.score || (cut.orEqual && score === cut.score);
@@ -444,13 +451,7 @@ export class SortedSetValue implements Collection {
    * `range`: two O(log n) descents; empty (start = end) when nothing is.
    */
   scoreRanks(range: ScoreRange): [number, number] {
-    cut.byScore = true;
-    cut.score = range.min;
-    cut.orEqual = range.minExclusive;
-    const start = this.countBefore();
-    cut.score = range.max;
-    cut.orEqual = !range.maxExclusive;
-    return [start, Math.max(start, this.countBefore())];
+    return this.ranksWithin(range, true);
   }
 
   /**
@@ -459,12 +460,15 @@ export class SortedSetValue implements Collection {
    * scores the answer is some prefix boundary, not a meaningful range.
    */
   lexRanks(range: LexRange): [number, number] {
-    cut.byScore = false;
-    cut.member = range.min;
-    cut.orEqual = range.minExclusive;
+    return this.ranksWithin(range, false);
+  }
+
+  /** {@link scoreRanks} or {@link lexRanks}: the members before min's cut, then those before max's. */
+  private ranksWithin(range: ScoreRange | LexRange, byScore: boolean): [number, number] {
+    cut.byScore = byScore;
+    setCut(range.min, range.minExclusive);
     const start = this.countBefore();
-    cut.member = range.max;
-    cut.orEqual = !range.maxExclusive;
+    setCut(range.max, !range.maxExclusive);
     return [start, Math.max(start, this.countBefore())];
   }
 
