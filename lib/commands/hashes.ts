@@ -8,8 +8,14 @@
 import type { Client } from "../server/client.ts";
 import { HashValue } from "../store/hash.ts";
 import { globMatch } from "../util/glob.ts";
-import { addLongDouble, formatLongDouble, LONG_DOUBLE_ZERO, parseLongDouble } from "../util/long_double.ts";
-import { addInt64, parseInt64, parseInteger } from "../util/numbers.ts";
+import {
+  addLongDouble,
+  formatLongDouble,
+  LONG_DOUBLE_ZERO,
+  parseLongDouble,
+  plainDecimalSum,
+} from "../util/long_double.ts";
+import { addInt64, NOT_PLAIN, parseInt64, parseInteger, scanPlainDecimal } from "../util/numbers.ts";
 import { FAILED, integerArg, randomCountArgs, readTyped, writeTyped } from "./access.ts";
 import { arityError } from "./errors.ts";
 import { parseCursor, parseScanOptions, replyScan, scanBatch } from "./keys.ts";
@@ -153,12 +159,14 @@ function hincrby(client: Client, argv: string[]): void {
  * showed.
  */
 function hincrbyfloat(client: Client, argv: string[]): void {
-  const increment = parseLongDouble(argv[3]);
-  if (increment === null) {
+  // A plain decimal is a valid, finite increment: the checks are for other texts (before the key's type).
+  const plain = scanPlainDecimal(argv[3]) !== NOT_PLAIN;
+  const increment = plain ? null : parseLongDouble(argv[3]);
+  if (!plain && increment === null) {
     client.writer.error("ERR value is not a valid float");
     return;
   }
-  if (increment.kind !== "finite") {
+  if (increment !== null && increment.kind !== "finite") {
     client.writer.error("ERR value is NaN or Infinity");
     return;
   }
@@ -167,17 +175,20 @@ function hincrbyfloat(client: Client, argv: string[]): void {
   const found = writeTyped(client, key, HashValue);
   if (found === FAILED) return;
   const old = found?.get(field);
-  const value = old === undefined ? LONG_DOUBLE_ZERO : parseLongDouble(old);
-  if (value === null) {
-    client.writer.error("ERR hash value is not a float");
-    return;
+  let text = plainDecimalSum(old ?? "0", argv[3]);
+  if (text === null) {
+    const value = old === undefined ? LONG_DOUBLE_ZERO : parseLongDouble(old);
+    if (value === null) {
+      client.writer.error("ERR hash value is not a float");
+      return;
+    }
+    const sum = addLongDouble(value, increment ?? parseLongDouble(argv[3])!);
+    if (sum.kind !== "finite") {
+      client.writer.error("ERR increment would produce NaN or Infinity");
+      return;
+    }
+    text = formatLongDouble(sum);
   }
-  const sum = addLongDouble(value, increment);
-  if (sum.kind !== "finite") {
-    client.writer.error("ERR increment would produce NaN or Infinity");
-    return;
-  }
-  const text = formatLongDouble(sum);
   (found ?? createHash(client, key)).set(field, text, client.server.config);
   client.writer.bulk(text);
   client.server.propagate(client.db, ["HSET", key, field, text]);

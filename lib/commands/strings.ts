@@ -8,7 +8,13 @@
 import type { ReplyWriter } from "../resp/writer.ts";
 import type { Client } from "../server/client.ts";
 import { embeddedString, stringLength, type StringValue, toBinary, toRaw } from "../store/raw_string.ts";
-import { addLongDouble, formatLongDouble, LONG_DOUBLE_ZERO, parseLongDouble } from "../util/long_double.ts";
+import {
+  addLongDouble,
+  formatLongDouble,
+  LONG_DOUBLE_ZERO,
+  parseLongDouble,
+  plainDecimalSum,
+} from "../util/long_double.ts";
 import { addInt64, INT64_MAX_NUMBER, INT64_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, integerArg, isString, readString, readValue, replyString, writeString } from "./access.ts";
 import { arityError, invalidExpireError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
@@ -421,18 +427,22 @@ function incrbyfloat(client: Client, argv: string[]): void {
   const key = argv[1];
   const old = writeString(client, key);
   if (old === FAILED) return;
-  const value = old === undefined ? LONG_DOUBLE_ZERO : parseLongDouble(numberText(old, MAX_FLOAT_TEXT));
-  const increment = value && parseLongDouble(argv[2]);
-  if (!increment) {
-    client.writer.error("ERR value is not a valid float");
-    return;
+  const oldText = numberText(old, MAX_FLOAT_TEXT);
+  let text = plainDecimalSum(oldText, argv[2]);
+  if (text === null) {
+    const value = old === undefined ? LONG_DOUBLE_ZERO : parseLongDouble(oldText);
+    const increment = value && parseLongDouble(argv[2]);
+    if (!increment) {
+      client.writer.error("ERR value is not a valid float");
+      return;
+    }
+    const sum = addLongDouble(value, increment);
+    if (sum.kind !== "finite") {
+      client.writer.error("ERR increment would produce NaN or Infinity");
+      return;
+    }
+    text = formatLongDouble(sum);
   }
-  const sum = addLongDouble(value, increment);
-  if (sum.kind !== "finite") {
-    client.writer.error("ERR increment would produce NaN or Infinity");
-    return;
-  }
-  const text = formatLongDouble(sum);
   // Digits stay a string object in Redis (no int encoding here), which OBJECT ENCODING shows.
   store(client, key, old !== undefined, parseInteger(text) === null ? text : embeddedString(text));
   client.writer.bulk(text);

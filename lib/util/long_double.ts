@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { EXACT_POWERS_OF_TEN, PLAIN, scannedDecimal, scanPlainDecimal } from "./numbers.ts";
 
 /** A finite value: (-1)^negative · mantissa · 2^exponent, mantissa below 2^64. */
 export interface FiniteLongDouble {
@@ -269,14 +270,58 @@ export function formatLongDouble(x: FiniteLongDouble): string {
     const whole = x.exponent >= 0 ? x.mantissa << BigInt(x.exponent) : x.mantissa >> BigInt(-x.exponent);
     return x.negative && whole !== 0n ? `-${whole}` : `${whole}`;
   }
-  const units = shiftRounded(x.mantissa * FRACTION_SCALE, -x.exponent, false);
-  let digits = units.toString();
-  if (digits.length <= FRACTION_DIGITS) digits = digits.padStart(FRACTION_DIGITS + 1, "0");
-  const point = digits.length - FRACTION_DIGITS;
-  let end = digits.length;
-  while (end > point && digits.charCodeAt(end - 1) === 48) end--;
-  const text = end === point
-    ? digits.slice(0, point)
-    : `${digits.slice(0, point)}.${digits.slice(point, end)}`;
+  const text = pointed(
+    shiftRounded(x.mantissa * FRACTION_SCALE, -x.exponent, false).toString(),
+    FRACTION_DIGITS,
+  );
   return x.negative && text !== "0" ? `-${text}` : text;
 }
+
+/**
+ * `digits` with a point before the last `decimals` of them (zeros put in front
+ * when there are not that many), then trailing zeros and a bare point removed.
+ */
+function pointed(digits: string, decimals: number): string {
+  if (digits.length <= decimals) digits = digits.padStart(decimals + 1, "0");
+  const point = digits.length - decimals;
+  let end = digits.length;
+  while (end > point && digits.charCodeAt(end - 1) === 48) end--;
+  return end === point ? digits.slice(0, point) : `${digits.slice(0, point)}.${digits.slice(point, end)}`;
+}
+
+/**
+ * What {@link formatLongDouble} prints for the sum of two texts strtold reads,
+ * in the cases where that is the exact decimal sum, computed with integers and
+ * no BigInt; null otherwise (the caller takes the exact path, which also gives
+ * the errors). Both texts must be plain decimals (an optional '-', then digits
+ * with an optional point; 15 digits at most, so each is an exact integer over
+ * a power of ten), and either
+ * - both are dyadic (3.5, 0.25): each, and their sum, is a numerator below
+ *   2^53 over a power of two, which a 64-bit significand holds exactly; or
+ * - both and their sum are below 32 in magnitude: each of the three roundings
+ *   to a 64-bit significand is then off by at most 2^-60, together under
+ *   2.6e-18, less than half the 1e-17 step "%.17Lf" rounds to, so the exact
+ *   sum (at most 15 decimals) is what prints.
+ * INCRBYFLOAT 0.1 on 10.5, HINCRBYFLOAT 0.5 on 3.5: the usual calls.
+ */
+export function plainDecimalSum(a: string, b: string): string | null {
+  if (scanPlainDecimal(a) !== PLAIN) return null;
+  const aUnits = scannedDecimal.units;
+  const aDecimals = scannedDecimal.decimals;
+  if (scanPlainDecimal(b) !== PLAIN) return null;
+  const { units: bUnits, decimals: bDecimals } = scannedDecimal;
+  const decimals = Math.max(aDecimals, bDecimals);
+  const x = aUnits * EXACT_POWERS_OF_TEN[decimals - aDecimals];
+  const y = bUnits * EXACT_POWERS_OF_TEN[decimals - bDecimals];
+  const sum = x + y;
+  if (!Number.isSafeInteger(x) || !Number.isSafeInteger(y) || !Number.isSafeInteger(sum)) return null;
+  const limit = 32 * EXACT_POWERS_OF_TEN[decimals];
+  const small = Math.abs(x) < limit && Math.abs(y) < limit && Math.abs(sum) < limit;
+  const dyadic = aUnits % POWERS_OF_FIVE[aDecimals] === 0 && bUnits % POWERS_OF_FIVE[bDecimals] === 0;
+  if (!small && !dyadic) return null;
+  const text = pointed(String(Math.abs(sum)), decimals);
+  return sum < 0 ? `-${text}` : text;
+}
+
+/** 5^0 to 5^15, exact. */
+const POWERS_OF_FIVE = Array.from({ length: 16 }, (_, k) => Number(5n ** BigInt(k)));

@@ -10,7 +10,9 @@ import {
   formatLongDouble,
   type LongDouble,
   parseLongDouble,
+  plainDecimalSum,
 } from "./long_double.ts";
+import { mulberry32 } from "../../tests/prng.ts";
 
 /** INCRBYFLOAT as Redis computes it, with its two errors shortened. */
 function incrByFloat(value: string, increment: string): string {
@@ -508,4 +510,39 @@ Deno.test("the syntax strtold accepts over the whole string, as Redis 7.0.15 rep
   const invalid = "|| 1|1 |1e|1e+|e5|.|+|-|1.2.3|1x|0x|nan|1e5.5|++1|+.e1|1e99999999999|1e-99999999999";
   for (const text of invalid.split("|")) replies.push([text, "NOT_FLOAT"]);
   for (const [text, reply] of replies) assert.equal(incrByFloat("0", text), reply, JSON.stringify(text));
+});
+
+Deno.test("plainDecimalSum prints what the exact long double path prints, whenever it answers", () => {
+  const exact = (a: string, b: string) =>
+    formatLongDouble(addLongDouble(parseLongDouble(a)!, parseLongDouble(b)!) as FiniteLongDouble);
+  const random = mulberry32(0x1dbf);
+  const digits = (n: number) => Array.from({ length: n }, () => String(Math.floor(random() * 10))).join("");
+  const decimal = () => {
+    const kind = random();
+    // Small (below 32), dyadic (halves, quarters...), or anything up to 15 digits.
+    const whole = kind < 0.4 ? String(Math.floor(random() * 32)) : digits(1 + Math.floor(random() * 8));
+    const fraction = kind < 0.7
+      ? digits(Math.floor(random() * 8))
+      : ["5", "25", "125", "75", "0625", ""][Math.floor(random() * 6)];
+    return (random() < 0.3 ? "-" : "") + whole + (fraction === "" && random() < 0.5 ? "" : "." + fraction);
+  };
+  let answered = 0;
+  for (let i = 0; i < 100_000; i++) {
+    const [a, b] = [decimal(), decimal()];
+    const quick = plainDecimalSum(a, b);
+    if (quick === null) continue;
+    answered++;
+    assert.equal(quick, exact(a, b), `${a} + ${b}`);
+  }
+  assert.ok(answered > 25_000, `${answered}`);
+  // The usual calls take it; what it cannot be sure of is left to the exact path.
+  assert.equal(plainDecimalSum("10.5", "0.1"), "10.6");
+  assert.equal(plainDecimalSum("3.5", "0.5"), "4");
+  assert.equal(plainDecimalSum("-0.5", "0.5"), "0");
+  assert.equal(plainDecimalSum("-0", "-0"), "0");
+  assert.equal(plainDecimalSum("1000.1", "0.2"), null);
+  assert.equal(plainDecimalSum("1e3", "1"), null);
+  assert.equal(plainDecimalSum("1234567890123456", "1"), null);
+  // redis-server 7.0.15: SET k 1000.1, INCRBYFLOAT k 0.2.
+  assert.equal(exact("1000.1", "0.2"), "1000.29999999999999999");
 });

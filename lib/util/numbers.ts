@@ -182,45 +182,66 @@ function stripZeros(s: string): string {
   return s.slice(0, end);
 }
 
+/** What {@link scanPlainDecimal} found. */
+export const NOT_PLAIN = 0;
+export const PLAIN = 1;
+export const PLAIN_LONG = 2;
+
 /**
- * `s` as strtod reads it when it is an optional '-', digits, and optionally
- * '.' and more digits (at least one digit in all, at most
- * {@link PLAIN_DECIMAL_MAX} characters), else NaN: the scores clients send
- * ("1.5", redis-benchmark's zero-padded integers), read with no pattern.
- * strtod rounds correctly: so does an exact integer of up to 15 digits divided
- * by an exact power of ten, and so does Number for longer ones. Too short to
- * overflow or underflow.
+ * The last plain decimal of at most 15 digits {@link scanPlainDecimal} read:
+ * exactly `units` / 10^`decimals`, `units` signed (-0 for "-0").
  */
-function plainDecimal(s: string): number {
-  const n = s.length;
-  const negative = n > 0 && s.charCodeAt(0) === 45;
-  let i = negative ? 1 : 0;
-  if (n === i || n > PLAIN_DECIMAL_MAX) return NaN;
+export const scannedDecimal = { units: 0, decimals: 0 };
+
+/**
+ * Whether `text` is a plain decimal: an optional '-', then digits with an
+ * optional point, one digit at least, {@link PLAIN_DECIMAL_MAX} characters at
+ * most; the form scores and increments are sent in ("1.5", redis-benchmark's
+ * zero-padded integers), read here with no pattern. PLAIN for one of up to 15
+ * digits, an exact integer over a power of ten, read into
+ * {@link scannedDecimal}; PLAIN_LONG for one with more; else NOT_PLAIN.
+ */
+export function scanPlainDecimal(text: string): number {
+  const n = text.length;
+  const negative = n > 0 && text.charCodeAt(0) === 45;
+  if (n > PLAIN_DECIMAL_MAX) return NOT_PLAIN;
   let digits = 0;
-  let mantissa = 0;
+  let units = 0;
   let point = -1;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = negative ? 1 : 0; i < n; i++) {
+    const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
       digits++;
-      mantissa = mantissa * 10 + (c - 48);
+      units = units * 10 + (c - 48);
     } else if (c === 46 && point === -1) {
       point = i;
     } else {
-      return NaN;
+      return NOT_PLAIN;
     }
   }
-  if (digits === 0) return NaN;
-  if (digits > 15) return Number(s);
-  const value = point === -1 ? mantissa : mantissa / EXACT_POWERS_OF_TEN[n - 1 - point];
-  return negative ? -value : value;
+  if (digits === 0) return NOT_PLAIN;
+  if (digits > 15) return PLAIN_LONG;
+  scannedDecimal.units = negative ? -units : units;
+  scannedDecimal.decimals = point === -1 ? 0 : n - 1 - point;
+  return PLAIN;
+}
+
+/**
+ * `s` as strtod reads it when it is a plain decimal, else NaN. strtod rounds
+ * correctly: so does an exact integer divided by an exact power of ten, and so
+ * does Number for longer ones. Too short to overflow or underflow.
+ */
+function plainDecimal(s: string): number {
+  const kind = scanPlainDecimal(s);
+  if (kind === PLAIN) return scannedDecimal.units / EXACT_POWERS_OF_TEN[scannedDecimal.decimals];
+  return kind === PLAIN_LONG ? Number(s) : NaN;
 }
 
 /** Far from the 309 digits a double overflows at and the ~324 zeros it underflows at. */
 const PLAIN_DECIMAL_MAX = 40;
 
 /** 10^0 to 10^15, each exactly a double. */
-const EXACT_POWERS_OF_TEN = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
+export const EXACT_POWERS_OF_TEN: readonly number[] = Array.from({ length: 16 }, (_, k) => Number(`1e${k}`));
 
 /** The longest prefix C's strtod converts: hex, decimal, inf/infinity, nan(...), after spaces. */
 const STRTOD_PREFIX =
