@@ -9,9 +9,10 @@
  * time waiting for cache misses, one after the other; read together, the CPU
  * overlaps them:
  * redis-benchmark `-P 16` GET, SET, SADD and HSET run 15-30% faster with this
- * (README, Performance). The values found are read on into (Collection.warm):
- * commands on small collections spend most of their time there. Each command is then handed the hashes computed for
- * it ({@link primeHash}, {@link primeMemberHash}), so nothing is hashed twice.
+ * (README, Performance). For collection commands the values found are read
+ * on into too (Collection.warm): on small collections that is where most of
+ * the time goes. Each command is then handed the hashes computed for it
+ * ({@link primeHash}, {@link primeMemberHash}), so nothing is hashed twice.
  *
  * What decoding ahead must not change:
  * - A protocol error after good commands is thrown only once they have run,
