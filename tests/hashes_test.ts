@@ -607,6 +607,37 @@ Deno.test("ioredis: hset, hgetall, hincrby and hscanStream over a hashtable", as
   });
 });
 
+Deno.test("ioredis: small hashes keep insertion order through each form, and float increments print as Redis's", async () => {
+  await withServer(async ({ port }) => {
+    const redis = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0 });
+    await redis.connect();
+    try {
+      // Up to 16 fields an array, then a Map, both listpack-encoded; HGETALL follows the insertion order.
+      const order: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const field = `f${(i * 7) % 40}`;
+        order.push(field);
+        await redis.hset("small", field, `v${i}`);
+        assert.deepEqual(Object.keys(await redis.hgetall("small")), order, `after ${i + 1} fields`);
+      }
+      assert.equal(await redis.object("ENCODING", "small"), "listpack");
+      assert.equal(await redis.hdel("small", "f0"), 1);
+      await redis.hset("small", "f0", "again");
+      assert.deepEqual(Object.keys(await redis.hgetall("small")), [...order.slice(1), "f0"]);
+      // Replies taken from redis-server 7.0.15: dyadic and small sums print exactly; 1000.1 + 0.2 does not.
+      assert.equal(await redis.hincrbyfloat("small", "x", "3.5"), "3.5");
+      assert.equal(await redis.hincrbyfloat("small", "x", "0.5"), "4");
+      await redis.set("f", "10.5");
+      assert.equal(await redis.incrbyfloat("f", "0.1"), "10.6");
+      assert.equal(await redis.incrbyfloat("f", "-10.6"), "0");
+      await redis.set("g", "1000.1");
+      assert.equal(await redis.incrbyfloat("g", "0.2"), "1000.29999999999999999");
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
 Deno.test("node-redis: hashes in RESP2 and RESP3", async () => {
   await withServer(async ({ port }) => {
     for (const RESP of [2, 3] as const) {
