@@ -160,6 +160,8 @@ function bucketsFor(n: number): number {
 
 /** The stamps and sizes of a dict that keeps none: no words, never read or written. */
 const NO_WORDS = new Uint32Array(0);
+/** The numbers of a dict that keeps none. */
+const NO_NUMBERS = new Float64Array(0);
 
 /** Dict.warm's scratch: the first entry of each bucket it reads (grown when needed). */
 let warmedSlots = new Int32Array(64);
@@ -199,16 +201,32 @@ export class Dict<V> {
    * estimated memory while maxmemory is set (lib/store/eviction.ts).
    */
   private sizes = NO_WORDS;
+  /**
+   * Per slot, in a dict made with `slotNumbers`: a double the owner reads and
+   * writes through {@link numberAt} and {@link setNumberAt}. A sorted set's
+   * member table keeps its scores here, unboxed: in `valueOf`, which the key
+   * space's code shares, each fractional score was a 16-byte heap number.
+   */
+  private numbers = NO_NUMBERS;
   /** Every slot below this one has been handed out (and is live or free). */
   private used = 1;
   /** Head of the free-slot list (0: none); freed slots are reused before new ones. */
   private free = 0;
   private count = 0;
 
-  /** @param slotWords keep a stamp and a size word per entry ({@link stampAt}, {@link sizeAt}). */
-  constructor(private readonly slotWords = false) {
+  /**
+   * @param slotWords keep a stamp and a size word per entry ({@link stampAt}, {@link sizeAt}).
+   * @param slotNumbers keep a double per entry ({@link numberAt}).
+   */
+  constructor(private readonly slotWords = false, private readonly slotNumbers = false) {
     this.stamps = this.words(MIN_BUCKETS * 2);
     this.sizes = this.words(MIN_BUCKETS * 2);
+    this.numbers = this.doubles(MIN_BUCKETS * 2);
+  }
+
+  /** A new numbers array of `length` slots, or NO_NUMBERS for a dict that keeps none. */
+  private doubles(length: number): Float64Array<ArrayBuffer> {
+    return this.slotNumbers ? new Float64Array(length) : NO_NUMBERS;
   }
 
   /** A new stamps or sizes array of `length` slots, or NO_WORDS for a dict that keeps none. */
@@ -321,6 +339,15 @@ export class Dict<V> {
     this.sizes[slot] = size;
   }
 
+  /** The number of a live slot, as last set by {@link setNumberAt}. */
+  numberAt(slot: number): number {
+    return this.numbers[slot];
+  }
+
+  setNumberAt(slot: number, value: number): void {
+    this.numbers[slot] = value;
+  }
+
   get(key: string): V | undefined {
     // Slot 0 is never used, so its value is always undefined.
     return this.valueOf[this.find(key)];
@@ -399,6 +426,7 @@ export class Dict<V> {
     this.hashes = new Int32Array(MIN_BUCKETS * 2);
     this.stamps = this.words(MIN_BUCKETS * 2);
     this.sizes = this.words(MIN_BUCKETS * 2);
+    this.numbers = this.doubles(MIN_BUCKETS * 2);
     this.used = 1;
     this.free = 0;
     this.count = 0;
@@ -418,15 +446,16 @@ export class Dict<V> {
    * Each call visits one bucket; SCAN calls it until it has COUNT keys, the
    * cursor is 0 or it made 10 * COUNT calls, as Redis does. With the load
    * factor kept between 1/8 and 1, a full walk visits at most about 8n + 4
-   * buckets, so its cost is O(n) whatever COUNT is. `visit` must not modify
-   * the dict: collect keys first, then act on them.
+   * buckets, so its cost is O(n) whatever COUNT is. `visit` (also given the
+   * entry's slot, for {@link numberAt}) must not modify the dict: collect
+   * keys first, then act on them.
    */
-  scan(cursor: number, visit: (key: string, value: V) => void): number {
+  scan(cursor: number, visit: (key: string, value: V, slot: number) => void): number {
     if (this.count === 0) return 0;
     const mask = this.mask;
     let e = this.heads[cursor & mask];
     while (e !== 0) {
-      visit(this.keyOf[e], this.valueOf[e] as V);
+      visit(this.keyOf[e], this.valueOf[e] as V, e);
       e = this.next[e];
     }
     return rev32(rev32(cursor | ~mask) + 1) >>> 0;
@@ -512,6 +541,9 @@ export class Dict<V> {
     const sizes = this.words(size);
     sizes.set(this.sizes);
     this.sizes = sizes;
+    const numbers = this.doubles(size);
+    numbers.set(this.numbers);
+    this.numbers = numbers;
   }
 
   /**
@@ -550,12 +582,14 @@ export class Dict<V> {
     const oldValues = this.valueOf;
     const oldStamps = this.stamps;
     const oldSizes = this.sizes;
+    const oldNumbers = this.numbers;
     const keyOf: string[] = [""];
     const valueOf: (V | undefined)[] = [undefined];
     const next = new Int32Array(Math.max(MIN_BUCKETS * 2, bucketsFor(this.count + 1)));
     const hashes = new Int32Array(next.length);
     const stamps = this.words(next.length);
     const sizes = this.words(next.length);
+    const numbers = this.doubles(next.length);
     let slot = 1;
     for (let e = 1; e < this.used; e++) {
       if (oldNext[e] < 0) continue;
@@ -568,6 +602,7 @@ export class Dict<V> {
         stamps[slot] = oldStamps[e];
         sizes[slot] = oldSizes[e];
       }
+      if (this.slotNumbers) numbers[slot] = oldNumbers[e];
       next[slot] = heads[b];
       heads[b] = slot;
       slot++;
@@ -580,6 +615,7 @@ export class Dict<V> {
     this.hashes = hashes;
     this.stamps = stamps;
     this.sizes = sizes;
+    this.numbers = numbers;
     this.used = slot;
     this.free = 0;
   }

@@ -311,3 +311,31 @@ Deno.test("warm changes nothing, and a lookup primed with hashOf finds what a pl
   }
   assertSameAs(dict, model);
 });
+
+Deno.test("a dict's number column follows its entries through growth, shrinking and slot reuse", () => {
+  const dict = new Dict<true>(false, true);
+  const model = new Map<string, number>();
+  const random = mulberry32(77);
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 20_000; i++) {
+      const key = `k${Math.floor(random() * 30_000)}`;
+      const value = random() * 1e6 - 5e5;
+      dict.setNumberAt(dict.set(key, true), value);
+      model.set(key, value);
+    }
+    // Most deleted: the table shrinks and packs its slots, then fills freed ones again.
+    for (const key of [...model.keys()]) {
+      if (random() < 0.9) {
+        assert.ok(dict.delete(key));
+        model.delete(key);
+      }
+    }
+    for (const [key, value] of model) assert.equal(dict.numberAt(dict.find(key)), value, key);
+    const scanned = new Map<string, number>();
+    let cursor = 0;
+    do cursor = dict.scan(cursor, (key, _, slot) => scanned.set(key, dict.numberAt(slot))); while (
+      cursor !== 0
+    );
+    assert.deepEqual(scanned, model);
+  }
+});

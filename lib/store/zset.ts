@@ -253,6 +253,15 @@ let depth = 0;
 /** Where in its leaf {@link SortedSetValue.descendToRank} found the rank. */
 let rankInLeaf = 0;
 
+/** A skip list's member table: member -> score, the scores in the table's number column (unboxed). */
+function newScoreTable(): Dict<true> {
+  return new Dict<true>(false, true);
+}
+
+function setScore(scores: Dict<true>, member: string, score: number): void {
+  scores.setNumberAt(scores.set(member, true), score);
+}
+
 export class SortedSetValue implements Collection {
   get type(): "zset" {
     return "zset";
@@ -262,7 +271,7 @@ export class SortedSetValue implements Collection {
    * null while it would be a listpack. Once set it stays, but for a set built
    * as a skip list and then compacted ({@link convertToListpackIfNeeded}).
    */
-  private scores: Dict<number> | null = null;
+  private scores: Dict<true> | null = null;
   private root = new Node(true);
 
   /**
@@ -297,20 +306,20 @@ export class SortedSetValue implements Collection {
   }
 
   /** The member -> score table of a skiplist-encoded set, Redis's zset dict (DEBUG HTSTATS-KEY); none for a listpack. */
-  hashtable(): Dict<number> | undefined {
+  hashtable(): Dict<true> | undefined {
     return this.scores ?? undefined;
   }
 
   /** The same table, which look-ahead warms. */
-  memberDict(): Dict<number> | undefined {
+  memberDict(): Dict<true> | undefined {
     return this.hashtable();
   }
 
   /** Redis's encoding becomes a skip list for good, as SORT makes it (zsetConvert). */
   convertToSkiplist(): void {
     if (this.scores !== null) return;
-    const scores = new Dict<number>();
-    for (const [member, score] of this.entries()) scores.set(member, score);
+    const scores = newScoreTable();
+    for (const [member, score] of this.entries()) setScore(scores, member, score);
     this.scores = scores;
   }
 
@@ -344,7 +353,11 @@ export class SortedSetValue implements Collection {
   }
 
   score(member: string): number | undefined {
-    if (this.scores !== null) return this.scores.get(member);
+    const scores = this.scores;
+    if (scores !== null) {
+      const slot = scores.find(member);
+      return slot === 0 ? undefined : scores.numberAt(slot);
+    }
     for (let leaf: Node | null = this.edgeLeaf(false); leaf !== null; leaf = leaf.next) {
       const at = leaf.members.indexOf(member);
       if (at !== -1) return leaf.scores[at];
@@ -366,7 +379,7 @@ export class SortedSetValue implements Collection {
       this.convertToSkiplist();
     }
     score = this.stored(score);
-    this.scores?.set(member, score);
+    if (this.scores !== null) setScore(this.scores, member, score);
     this.add(score, member);
   }
 
@@ -377,8 +390,8 @@ export class SortedSetValue implements Collection {
     score = this.stored(score);
     if (scores !== null) {
       const slot = scores.find(member);
-      old = scores.valueAt(slot)!;
-      scores.setValueAt(slot, score);
+      old = scores.numberAt(slot);
+      scores.setNumberAt(slot, score);
     } else {
       old = this.score(member)!;
     }
@@ -553,7 +566,10 @@ export class SortedSetValue implements Collection {
    * visited whole, in order, and ends the walk, as Redis does for it.
    */
   scan(cursor: number, visit: (member: string, score: number) => void): number {
-    if (this.scores !== null) return this.scores.scan(cursor, visit);
+    const scores = this.scores;
+    if (scores !== null) {
+      return scores.scan(cursor, (member, _, slot) => visit(member, scores.numberAt(slot)));
+    }
     for (const [member, score] of this.entries()) visit(member, score);
     return 0;
   }
@@ -561,7 +577,7 @@ export class SortedSetValue implements Collection {
   /** A deep copy: the tree node for node, in O(n). */
   clone(): SortedSetValue {
     const copy = new SortedSetValue(this.nodeSize);
-    const scores = copy.scores = this.scores === null ? null : new Dict<number>();
+    const scores = copy.scores = this.scores === null ? null : newScoreTable();
     let lastLeaf: Node | null = null;
     const copyNode = (node: Node): Node => {
       const twin = node.isLeaf ? new Node(true, node.scores.slice(), node.members.slice()) : new Node(
@@ -573,7 +589,7 @@ export class SortedSetValue implements Collection {
       );
       if (node.isLeaf) {
         if (scores !== null) {
-          for (let i = 0; i < node.size; i++) scores.set(node.members[i], node.scores[i]);
+          for (let i = 0; i < node.size; i++) setScore(scores, node.members[i], node.scores[i]);
         }
         twin.prev = lastLeaf;
         if (lastLeaf !== null) lastLeaf.next = twin;
