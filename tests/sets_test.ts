@@ -20,6 +20,17 @@ import {
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
 
+/** Every distinct member ioredis's sscanStream returns for `key`, sorted. */
+function sscanAll(client: Redis, key: string, count: number): Promise<string[]> {
+  const seen = new Set<string>();
+  return new Promise((resolve, reject) => {
+    const stream = client.sscanStream(key, { count });
+    stream.on("data", (page: string[]) => page.forEach((member) => seen.add(member)));
+    stream.on("end", () => resolve([...seen].sort()));
+    stream.on("error", reject);
+  });
+}
+
 /** Scripts whose replies are deterministic as they stand: intsets reply in numeric order. */
 const EXACT: Record<string, string[][]> = {
   "SADD, SREM, SCARD, SISMEMBER, SMISMEMBER and errors": [
@@ -487,14 +498,7 @@ Deno.test("sets end to end through ioredis", async () => {
       assert.equal(await client.scard("s"), 3);
       const many = range(1, 500).map((n) => `m${n}`);
       await client.sadd("big", ...many);
-      const seen = new Set<string>();
-      await new Promise<void>((resolve, reject) => {
-        const stream = client.sscanStream("big", { count: 20 });
-        stream.on("data", (page: string[]) => page.forEach((m) => seen.add(m)));
-        stream.on("end", resolve);
-        stream.on("error", reject);
-      });
-      assert.deepEqual([...seen].sort(), [...many].sort());
+      assert.deepEqual(await sscanAll(client, "big", 20), [...many].sort());
       assert.equal(await client.sintercard(2, "s", "big"), 0);
       assert.equal(await client.sunionstore("u", "s", "big"), 503);
       const buffers = await client.smembersBuffer("s");
@@ -506,14 +510,7 @@ Deno.test("sets end to end through ioredis", async () => {
       const [cursor, page] = await client.sscan("small", "0", "COUNT", "10");
       assert.equal(cursor, "0");
       assert.deepEqual(page.sort(), small);
-      const walked = new Set<string>();
-      await new Promise<void>((resolve, reject) => {
-        const stream = client.sscanStream("small", { count: 1 });
-        stream.on("data", (members: string[]) => members.forEach((m) => walked.add(m)));
-        stream.on("end", resolve);
-        stream.on("error", reject);
-      });
-      assert.deepEqual([...walked].sort(), small);
+      assert.deepEqual(await sscanAll(client, "small", 1), small);
       const draws = await client.srandmember("small", -50);
       assert.equal(draws.length, 50);
       assert.ok(draws.every((m) => small.includes(m)));
