@@ -111,9 +111,11 @@ function smove(client: Client, argv: string[]): void {
     target = new SetValue();
     db.set(to, target);
   }
-  if (target.add(member, maxIntset(client))) notifyKeyspaceEvent(client, NOTIFY.SET, "sadd", to);
+  const added = target.add(member, maxIntset(client));
+  if (added) notifyKeyspaceEvent(client, NOTIFY.SET, "sadd", to);
   w.integer(1);
-  client.server.propagate(db, argv);
+  // As Redis: the destination counts as modified (WATCH, tracking) only when the member was added to it.
+  client.server.propagate(db, argv, added ? undefined : [from]);
 }
 
 /**

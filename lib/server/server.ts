@@ -786,9 +786,11 @@ export class RedixServer {
 
   /**
    * Hands a change to the data set to the AOF / replication stream, and tells
-   * those who watch keys (WATCH, client-side caching) which keys it modified.
+   * those who watch keys (WATCH, client-side caching) which keys it modified:
+   * the keys it writes, or `modifiedKeys` when the command changed fewer of
+   * them than it names (SMOVE of a member the destination already holds).
    */
-  propagate(db: Database, argv: readonly string[]): void {
+  propagate(db: Database, argv: readonly string[], modifiedKeys?: readonly string[]): void {
     const write = this.unnotifiedWrite;
     if (write !== undefined) {
       this.unnotifiedWrite = undefined;
@@ -806,7 +808,8 @@ export class RedixServer {
     const watchers = this.modifiedKeysListeners;
     for (let i = 0; i < watchers.length; i++) {
       if (watchers[i].listening) {
-        this.signalModifiedKeys(db, argv);
+        if (modifiedKeys !== undefined) this.keysModified(db, modifiedKeys);
+        else this.signalModifiedKeys(db, argv);
         break;
       }
     }
