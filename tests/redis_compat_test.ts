@@ -149,6 +149,19 @@ const SCRIPTS: Record<string, string[][]> = {
     ["SET", "k3", "v"],
     ["PEXPIREAT", "k3", "1"],
     ["GET", "k3"],
+    // Seconds beyond (2^63 - 1) / 1000 either way are refused exactly, where doubles cannot tell them apart.
+    ...["9223372036854775", "9223372036854776", "-9223372036854775", "-9223372036854776"].flatMap((time) => [
+      ["SET", "k4", "v"],
+      ["EXPIRE", "k4", time],
+      ["EXPIREAT", "k4", time],
+      ["PEXPIRE", "k4", time],
+      ["PEXPIREAT", "k4", time],
+      ["SET", "k4", "v", "EX", time],
+      ["SET", "k4", "v", "EXAT", time],
+      ["GETEX", "k4", "EXAT", time],
+      ["SETEX", "k4", time, "v"],
+      ["EXISTS", "k4"],
+    ]),
   ],
   "databases": [
     ["SET", "k", "0"],

@@ -10,7 +10,7 @@ import type { Client } from "../server/client.ts";
 import { copyValue, type Database, type RedisValue } from "../store/database.ts";
 import { RawString, type StringValue } from "../store/raw_string.ts";
 import { globMatch } from "../util/glob.ts";
-import { INT64_MAX_NUMBER, parseInteger } from "../util/numbers.ts";
+import { expireMilliseconds, parseInteger } from "../util/numbers.ts";
 import { FAILED, int32Arg, integerArg, isString, peekValue, readValue } from "./access.ts";
 import { helpReply } from "./connection.ts";
 import { DB_INDEX_OUT_OF_RANGE, invalidExpireError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
@@ -115,13 +115,11 @@ function expireGeneric(form: ExpireForm) {
       client.writer.error(NOT_INTEGER);
       return;
     }
-    let when = form.seconds ? amount * 1000 : amount;
-    const base = form.relative ? Date.now() : 0;
-    if (Math.abs(when) > INT64_MAX_NUMBER || when > INT64_MAX_NUMBER - base) {
+    const when = expireMilliseconds(amount, argv[2], form.seconds, form.relative ? Date.now() : 0);
+    if (when === null) {
       client.writer.error(invalidExpireError(form.name));
       return;
     }
-    when += base;
     const db = client.db;
     const key = argv[1];
     if (!db.has(key) || !conditionAllows(condition, db.expiryOf(key), when)) {

@@ -15,7 +15,7 @@ import {
   parseLongDouble,
   plainDecimalSum,
 } from "../util/long_double.ts";
-import { addInt64, INT64_MAX_NUMBER, INT64_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
+import { addInt64, expireMilliseconds, INT64_MIN, parseInt64, parseInteger } from "../util/numbers.ts";
 import { FAILED, integerArg, isString, readString, readValue, replyString, writeString } from "./access.ts";
 import { arityError, invalidExpireError, NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
@@ -86,14 +86,13 @@ function absoluteExpiry(
     client.writer.error(NOT_INTEGER);
     return FAILED;
   }
-  const seconds = unit === "EX" || unit === "EXAT";
-  if (value <= 0 || (seconds && value > INT64_MAX_NUMBER / 1000)) {
-    client.writer.error(invalidExpireError(commandName));
-    return FAILED;
-  }
-  let ms = seconds ? value * 1000 : value;
-  if (unit === "EX" || unit === "PX") ms += Date.now();
-  if (ms > INT64_MAX_NUMBER) {
+  const ms = value <= 0 ? null : expireMilliseconds(
+    value,
+    text,
+    unit === "EX" || unit === "EXAT",
+    unit === "EX" || unit === "PX" ? Date.now() : 0,
+  );
+  if (ms === null) {
     client.writer.error(invalidExpireError(commandName));
     return FAILED;
   }

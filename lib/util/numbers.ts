@@ -65,6 +65,33 @@ export function addInt64(a: string, b: number | bigint): number | bigint | null 
   return sum > INT64_MAX || sum < INT64_MIN ? null : sum;
 }
 
+/**
+ * An expire time as Redis computes it in int64 (expireGenericCommand,
+ * getExpireMillisecondsOrReply): `amount` seconds (times 1000) or ms, plus
+ * `base` ms (now, for a relative time); null where Redis reports an overflow,
+ * so also for seconds beyond ±(2^63 - 1) / 1000. `text` is the integer that
+ * {@link parseInteger} read as `amount`: past 2^53, where a double cannot tell
+ * 9223372036854775 * 1000 from 2^63, the checks are made on it exactly.
+ */
+export function expireMilliseconds(
+  amount: number,
+  text: string,
+  seconds: boolean,
+  base: number,
+): number | null {
+  if (Math.abs(amount) < SAFE_EXPIRE_AMOUNT) return (seconds ? amount * 1000 : amount) + base;
+  let ms = BigInt(text);
+  if (seconds) {
+    if (ms > INT64_MAX / 1000n || ms < INT64_MIN / 1000n) return null;
+    ms *= 1000n;
+  }
+  ms += BigInt(base);
+  return ms > INT64_MAX ? null : Number(ms);
+}
+
+/** Below this, an amount in seconds times 1000 plus a unix time in ms stays an exact double. */
+const SAFE_EXPIRE_AMOUNT = 2 ** 52 / 1000;
+
 /** The largest int64, as a double, for overflow checks on millisecond times. */
 export const INT64_MAX_NUMBER = 9223372036854775807;
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import {
   addInt64,
   atoi,
+  expireMilliseconds,
   formatDouble,
   INT64_MAX_NUMBER,
   parseInt64,
@@ -112,6 +113,38 @@ Deno.test("parseInteger and parseInt64 agree with BigInt on 10,000 seeded random
     const inRange = big <= 2n ** 63n - 1n && big >= -(2n ** 63n);
     assert.equal(parseInt64(text), inRange ? big : null, text);
     assert.equal(parseInteger(text), inRange ? Number(big) : null, text);
+  }
+});
+
+Deno.test("expireMilliseconds refuses what Redis's int64 checks refuse, exactly at the bounds", () => {
+  const now = 1_800_000_000_000;
+  const ms = (text: string, seconds: boolean, base: number) =>
+    expireMilliseconds(parseInteger(text)!, text, seconds, base);
+  assert.equal(ms("100", true, now), now + 100_000);
+  assert.equal(ms("-5", false, now), now - 5);
+  // (2^63 - 1) / 1000 and (-2^63) / 1000, truncated as C divides: one more second either way overflows.
+  assert.equal(ms("9223372036854775", true, 0), 9223372036854775000);
+  assert.equal(ms("9223372036854776", true, 0), null);
+  assert.equal(ms("-9223372036854775", true, 0), -9223372036854775000);
+  assert.equal(ms("-9223372036854776", true, 0), null);
+  // The sum with the base may not pass 2^63 - 1.
+  assert.equal(ms("9223372036854775807", false, 0), 9223372036854775807);
+  assert.equal(ms("9223372036854775807", false, 1), null);
+  assert.equal(ms(String(2n ** 63n - 1n - BigInt(now)), false, now), 9223372036854775807);
+  assert.equal(ms(String(2n ** 63n - BigInt(now)), false, now), null);
+  // Exact against BigInt on seeded random amounts of every size.
+  const rnd = mulberry32(0xe7);
+  for (let i = 0; i < 10_000; i++) {
+    const digits = 1 + Math.floor(rnd() * 19);
+    let text = String(1 + Math.floor(rnd() * 9));
+    for (let d = 1; d < digits; d++) text += String(Math.floor(rnd() * 10));
+    if (rnd() < 0.5) text = "-" + text;
+    if (parseInteger(text) === null) continue;
+    const seconds = rnd() < 0.5;
+    const base = rnd() < 0.5 ? now : 0;
+    const exact = BigInt(text) * (seconds ? 1000n : 1n) + BigInt(base);
+    const inRange = exact <= 2n ** 63n - 1n && (!seconds || BigInt(text) >= -(2n ** 63n) / 1000n);
+    assert.equal(ms(text, seconds, base), inRange ? Number(exact) : null, `${text} ${seconds} ${base}`);
   }
 });
 
