@@ -100,6 +100,12 @@ const SCRIPTS: Record<string, string[][]> = {
     ["GETEX", "missing", "EX", "10"],
     ["GETEX", "k", "EXAT", "1"],
     ["EXISTS", "k"],
+    // The key is looked up (and its type checked) before the time is.
+    ["GETEX", "missing", "EX", "abc"],
+    ["GETEX", "missing", "PX", "-5"],
+    ["RPUSH", "list", "a"],
+    ["GETEX", "list", "EX", "abc"],
+    ["GETEX", "list", "EX", "10", "PERSIST"],
   ],
   "keys and ttl": [
     ["SET", "a", "1"],

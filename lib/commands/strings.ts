@@ -199,16 +199,20 @@ function getex(client: Client, argv: string[]): void {
   const options = parseSetOptions(client, argv, false);
   if (options === FAILED) return;
   const key = argv[1];
+  // As Redis's getexCommand: a missing key or a type clash is answered before the time is checked.
+  const value = readString(client, key);
+  if (value === FAILED) return;
+  if (value === undefined) {
+    client.writer.null();
+    return;
+  }
   let expireAt: number | undefined;
   if (options.expiry) {
     const at = absoluteExpiry(client, options.expiry.unit, options.expiry.text, "getex");
     if (at === FAILED) return;
     expireAt = at;
   }
-  const value = readString(client, key);
-  if (value === FAILED) return;
   replyString(client.writer, value);
-  if (value === undefined) return;
   const db = client.db;
   if (expireAt !== undefined && expireAt <= Date.now()) {
     db.delete(key);
