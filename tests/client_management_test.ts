@@ -111,6 +111,13 @@ const REPLY_PIPELINE = [
   ["CLIENT", "REPLY", "OFF"],
   ["RESET"],
   ["ECHO", "on again after RESET"],
+  // ON turns a SKIP off in time to answer itself; RESET does not, and is silenced.
+  ["CLIENT", "REPLY", "SKIP"],
+  ["CLIENT", "REPLY", "ON"],
+  ["ECHO", "seen after ON"],
+  ["CLIENT", "REPLY", "SKIP"],
+  ["RESET"],
+  ["ECHO", "seen after RESET"],
 ];
 
 Deno.test({

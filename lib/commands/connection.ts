@@ -184,7 +184,8 @@ function reset(client: Client): void {
   client.db = client.server.keyspace.dbs[0];
   client.writer.protocol = 2;
   client.name = "";
-  client.replyMode = "on";
+  // As Redis's RESET, which clears OFF and a SKIP to come but not the SKIP its own reply is under.
+  if (client.replyMode !== "skipping") client.replyMode = "on";
   client.noTouch = false;
   // As Redis's clientSetDefaultAuth: back to the default user, authenticated only if it needs no password.
   client.user = DEFAULT_USER;

@@ -73,8 +73,12 @@ export class Client {
   blocked: BlockedState | undefined;
   /** MULTI's queue and the WATCHed keys; see lib/server/transaction.ts. */
   readonly transaction = new TransactionState();
-  /** CLIENT REPLY: "skip" drops the next command's reply only. */
-  replyMode: "on" | "off" | "skip" = "on";
+  /**
+   * CLIENT REPLY: "skip" drops the next command's reply only, and is
+   * "skipping" while that command runs (Redis's SKIP_NEXT and SKIP flags), so
+   * that CLIENT REPLY ON can turn replies back on in time for its own OK.
+   */
+  replyMode: "on" | "off" | "skip" | "skipping" = "on";
   /** The user the connection is authenticated as (or will be, until {@link authenticated}). */
   user = DEFAULT_USER;
   /**

@@ -540,10 +540,14 @@ export class RedixServer {
   execute(client: Client, argv: string[], found = this.table.lookup(argv[0])): void {
     const replyStart = client.writer.length;
     const wasOff = client.replyMode === "off";
-    const skipped = client.replyMode === "skip";
-    if (skipped) client.replyMode = "on";
+    if (client.replyMode === "skip") client.replyMode = "skipping";
     this.dispatch(client, argv, found);
-    if (skipped || (wasOff && client.replyMode === "off")) client.writer.truncate(replyStart);
+    if (client.replyMode === "skipping") {
+      client.replyMode = "on";
+      client.writer.truncate(replyStart);
+    } else if (wasOff && client.replyMode === "off") {
+      client.writer.truncate(replyStart);
+    }
   }
 
   /**
