@@ -126,6 +126,16 @@ Deno.test({
   fn: sameAsRedis((port) => pipelineBytes(port, REPLY_PIPELINE)),
 });
 
+Deno.test({
+  name: "CLIENT INFO's qbuf counts the read's commands while they run, as Redis's query buffer does",
+  ignore: !HAVE_REDIS,
+  fn: sameAsRedis(async (port) => {
+    const pipelined = [["PING"], ["CLIENT", "INFO"], ["ECHO", "after"]];
+    const text = await pipelineBytes(port, pipelined) + await pipelineBytes(port, [["CLIENT", "INFO"]]);
+    return text.match(/qbuf=\d+/g);
+  }),
+});
+
 /** The names of CLIENT INFO's fields, in order, but for 7.2's lib-name and lib-ver that Redix adds. */
 async function clientInfoFields(port: number): Promise<string[]> {
   const conn = await RawConnection.open(port);

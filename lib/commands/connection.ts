@@ -231,7 +231,8 @@ export function clientMemory(client: Client): number {
 /** One CLIENT LIST line, with Redis 7's fields (and 7.2's lib-name/lib-ver). */
 export function describeClient(client: Client): string {
   const now = Date.now();
-  const qbuf = client.decoder.buffered;
+  const decoder = client.decoder;
+  const qbuf = client.server.isRunning(client) ? decoder.readBatchLength : decoder.buffered;
   const pubsub = client.server.pubsub;
   const fields = [
     `id=${client.id}`,
@@ -249,7 +250,7 @@ export function describeClient(client: Client): string {
     `ssub=${pubsub.subscriptionsOf(client, "shard").size}`,
     `multi=${client.transaction.queued?.length ?? -1}`,
     `qbuf=${qbuf}`,
-    `qbuf-free=${client.decoder.capacity - qbuf}`,
+    `qbuf-free=${decoder.capacity - qbuf}`,
     "argv-mem=0",
     "multi-mem=0",
     `rbs=${client.decoder.capacity}`,

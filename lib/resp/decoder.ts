@@ -65,6 +65,8 @@ export class RespDecoder {
   private start = 0;
   /** One past the last byte received. */
   private end = 0;
+  /** Where the unparsed bytes began when the last bytes were received; see {@link readBatchLength}. */
+  private batchStart = 0;
   /** Arguments still expected by the multibulk being parsed; 0 when between commands. */
   private pendingArgs = 0;
   private args: string[] = [];
@@ -92,6 +94,15 @@ export class RespDecoder {
    */
   get buffered(): number {
     return this.end - this.start + this.bigGathered;
+  }
+
+  /**
+   * {@link buffered} as Redis counts its query buffer while the commands of a
+   * read run: with those commands, which it trims only once they all have
+   * (CLIENT LIST's qbuf for the client that runs it).
+   */
+  get readBatchLength(): number {
+    return this.end - this.batchStart + this.bigGathered;
   }
 
   /** Capacity of the read buffer (for memory accounting such as CLIENT LIST qbuf). */
@@ -137,6 +148,7 @@ export class RespDecoder {
   }
 
   commit(n: number): void {
+    this.batchStart = this.start;
     this.end += n;
   }
 

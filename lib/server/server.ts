@@ -685,6 +685,11 @@ export class RedixServer {
       (client.transaction.queued?.some((queued) => queued.command.flags.has("write")) ?? false);
   }
 
+  /** Whether `client` is running the commands it has read (see {@link beginRun}). */
+  isRunning(client: Client): boolean {
+    return this.runningClient === client;
+  }
+
   /** A client starts running the commands it has read; see {@link lastCallEnd}. */
   beginRun(client: Client): void {
     this.runningClient = client;
