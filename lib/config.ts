@@ -1028,6 +1028,11 @@ function lookup(name: string): Entry | undefined {
   return BY_NAME.get(name) ?? BY_NAME.get(name.toLowerCase());
 }
 
+/** Whether the value CONFIG SET gives parameter `name` is hidden from SLOWLOG and MONITOR (credentials). */
+export function isSensitiveParam(name: string): boolean {
+  return Boolean((lookup(name)?.param.flags ?? 0) & SENSITIVE);
+}
+
 /** Reads the default of a parameter as CONFIG SET would read that text. */
 function initialValue(p: Param): unknown {
   const text = typeof p.initial === "string" ? p.initial : p.initial();
@@ -1122,11 +1127,6 @@ export class Config {
   saveParams(): { seconds: number; changes: number }[] {
     const points = this.#values.get(this.#param("save")) as SavePoint[];
     return points.map((p) => ({ seconds: Number(p.seconds), changes: p.changes }));
-  }
-
-  /** Whether CONFIG SET of `name` must be hidden from SLOWLOG and MONITOR. */
-  isSensitive(name: string): boolean {
-    return Boolean((lookup(name)?.param.flags ?? 0) & SENSITIVE);
   }
 
   /**

@@ -5,22 +5,41 @@
  *
  * @module
  */
+import { isSensitiveParam } from "../config.ts";
 import { quoteArg } from "../util/split_args.ts";
 import type { Command } from "../commands/table.ts";
 import type { Client } from "./client.ts";
 
 /**
  * Arguments Redis 7.0 shows as "(redacted)" (in MONITOR and SLOWLOG):
- * credentials. AUTH's all, HELLO's two after AUTH, MIGRATE's after AUTH and AUTH2.
+ * credentials. AUTH's all (unless it has too many to run), HELLO's two after
+ * AUTH, MIGRATE's after AUTH and AUTH2, ACL SETUSER's all from the user name
+ * on, and the values CONFIG SET gives to masterauth, masteruser and requirepass.
  */
 export function redacted(argv: readonly string[]): readonly string[] {
-  const name = argv[0].toLowerCase();
-  if (name === "auth") return argv.map((arg, i) => i === 0 ? arg : "(redacted)");
-  if (name === "migrate") return migrateRedacted(argv);
-  if (name !== "hello") return argv;
-  const auth = argv.findIndex((arg, i) => i >= 2 && arg.toLowerCase() === "auth");
-  if (auth === -1) return argv;
-  return argv.map((arg, i) => i === auth + 1 || i === auth + 2 ? "(redacted)" : arg);
+  switch (argv[0].toLowerCase()) {
+    case "auth":
+      return argv.length <= 3 ? hide(argv, (i) => i >= 1) : argv;
+    case "migrate":
+      return migrateRedacted(argv);
+    case "hello": {
+      const auth = argv.findIndex((arg, i) => i >= 2 && arg.toLowerCase() === "auth");
+      return auth === -1 ? argv : hide(argv, (i) => i === auth + 1 || i === auth + 2);
+    }
+    case "acl":
+      return argv.length >= 3 && argv[1].toLowerCase() === "setuser" ? hide(argv, (i) => i >= 2) : argv;
+    case "config":
+      // Only a CONFIG SET that gets as far as reading its pairs: an odd count is refused before.
+      if (argv.length < 4 || argv.length % 2 !== 0 || argv[1].toLowerCase() !== "set") return argv;
+      return hide(argv, (i) => i >= 3 && i % 2 === 1 && isSensitiveParam(argv[i - 1]));
+    default:
+      return argv;
+  }
+}
+
+/** `argv` with the arguments at the positions `hidden` picks replaced by "(redacted)". */
+function hide(argv: readonly string[], hidden: (i: number) => boolean): readonly string[] {
+  return argv.map((arg, i) => hidden(i) ? "(redacted)" : arg);
 }
 
 /** MIGRATE's options as its parsing goes, which stops at KEYS or anything unknown. */
@@ -34,7 +53,7 @@ function migrateRedacted(argv: readonly string[]): readonly string[] {
       hidden.add(++j);
     } else if (option !== "copy" && option !== "replace") break;
   }
-  return hidden.size === 0 ? argv : argv.map((arg, i) => hidden.has(i) ? "(redacted)" : arg);
+  return hidden.size === 0 ? argv : hide(argv, (i) => hidden.has(i));
 }
 
 export class Monitors {
