@@ -154,6 +154,13 @@ export interface Command {
    */
   mayBeSlow: boolean;
   /**
+   * Whether INFO commandstats and LATENCY HISTOGRAM time every call rather
+   * than a sample (see TIMING_SAMPLE): admin commands, which are rare, and of
+   * which CONFIG RESETSTAT must be counted and timed after the reset it makes,
+   * as Redis counts it.
+   */
+  timesEveryCall: boolean;
+  /**
    * Whether the commands after this one in a pipeline may be decoded before it
    * runs (lib/server/lookahead.ts): not after an admin command or a subcommand
    * container, which may change how requests are decoded (CONFIG SET
@@ -287,6 +294,7 @@ function buildCommand(def: CommandDefinition, parent?: Command): Command {
     flaggedKeyFinder,
     hasKeys: someKeys || def.keyFinder !== undefined || flaggedKeyFinder !== undefined,
     mayBeSlow: !flags.has("fast") && def.complexity !== "O(1)",
+    timesEveryCall: flags.has("admin"),
     lookaheadPast: !flags.has("admin") && def.subcommands === undefined,
     memberArg: def.memberArg ?? 0,
     warmsValue: COLLECTION_GROUPS.has(def.group),

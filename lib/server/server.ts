@@ -711,7 +711,7 @@ export class RedixServer {
     const counted = !client.internal;
     const counters = command.stats;
     // Counted per command, so that each command's first call is timed: a rare one gets a time too.
-    const sampled = counted && (counters.calls & (TIMING_SAMPLE - 1)) === 0;
+    const sampled = counted && (command.timesEveryCall || (counters.calls & (TIMING_SAMPLE - 1)) === 0);
     const slowerThan = this.slowerThan;
     const forSlowlog = counted && slowerThan >= 0 &&
       (command.mayBeSlow || slowerThan < FAST_TIMING_BELOW_USEC);
