@@ -369,3 +369,43 @@ Deno.test("a command that throws gets an error reply; the connection and server 
     conn.close();
   });
 });
+
+Deno.test("CONFIG SET port and bind move the listener at once, keep connected clients, and refuse what cannot be bound", async () => {
+  await withServer(async (redix) => {
+    const client = await RawConnection.open(redix.port);
+    try {
+      // A port in use is refused with Redis's text, and nothing changes.
+      const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const takenPort = (taken.addr as Deno.NetAddr).port;
+      assert.deepEqual(await client.command("CONFIG", "SET", "port", String(takenPort)), {
+        error: "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on this port",
+      });
+      taken.close();
+      assert.deepEqual(await client.command("CONFIG", "GET", "port"), ["port", "0"]);
+      const before = redix.port;
+      // A free port: one the system just handed out and took back.
+      const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const next = (probe.addr as Deno.NetAddr).port;
+      probe.close();
+      assert.equal(await client.command("CONFIG", "SET", "port", String(next)), "OK");
+      assert.equal(redix.server.port, next);
+      const moved = await RawConnection.open(next);
+      assert.equal(await moved.command("PING"), "PONG");
+      moved.close();
+      await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port: before }));
+      // The client connected before the move is still served.
+      assert.equal(await client.command("PING"), "PONG");
+      // An address that is not this machine's cannot be bound: refused, the listener stays.
+      assert.deepEqual(await client.command("CONFIG", "SET", "bind", "192.0.2.1"), {
+        error:
+          "ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to specified addresses.",
+      });
+      assert.deepEqual(await client.command("CONFIG", "GET", "bind"), ["bind", "127.0.0.1"]);
+      const still = await RawConnection.open(next);
+      assert.equal(await still.command("PING"), "PONG");
+      still.close();
+    } finally {
+      client.close();
+    }
+  });
+});

@@ -199,6 +199,8 @@ export class RedixServer {
   /** The TLS port listened on (tls-port), 0 when none. */
   tlsPort = 0;
   private listeners: (Deno.TcpListener | TlsListener)[] = [];
+  /** Set once {@link start} has opened the listeners: CONFIG SET port or bind moves them from then on. */
+  private listening = false;
   private nextClientId = 1;
   private cronTimer: ReturnType<typeof setInterval> | undefined;
   private propagationListeners: PropagationListener[] = [];
@@ -309,6 +311,7 @@ export class RedixServer {
       if (this.cronTimer !== undefined) this.startCron();
       return undefined;
     });
+    this.registerListenHooks();
     this.registerTlsHooks();
     config.onChange("appendonly", () => {
       if (!config.getBool("appendonly")) {
@@ -344,6 +347,7 @@ export class RedixServer {
         (hostname, port) => TlsListener.listen(hostname, port, tls, this.tlsHandshakeFailed),
       );
     }
+    this.listening = true;
     this.startCron();
     try {
       // As Redis, the data is loaded before any other command is served.
@@ -371,10 +375,7 @@ export class RedixServer {
   ): Promise<number> {
     const addresses = this.config.bindAddresses();
     let bound: number | undefined;
-    for (const address of addresses) {
-      const optional = address.startsWith("-");
-      const host = optional ? address.slice(1) : address;
-      const hostname = host === "*" ? "0.0.0.0" : host === "::*" ? "::" : host;
+    for (const { hostname, optional } of listenTargets(addresses)) {
       const port = bound ?? requested;
       let listener: Deno.TcpListener | TlsListener;
       try {
@@ -459,6 +460,67 @@ export class RedixServer {
    * tls-auth-clients applies to the next connections as it is (Redis checks
    * nothing then either: with no CA, no certificate verifies).
    */
+  /**
+   * CONFIG SET port and bind move the TCP listeners at once, as Redis's
+   * changeListenPort and changeBindAddr do; connected clients stay.
+   */
+  private registerListenHooks(): void {
+    this.config.onChange("port", () => this.relisten("Unable to listen on this port", true));
+    this.config.onChange("bind", () => this.relisten("Failed to bind to specified addresses.", false));
+  }
+
+  /**
+   * Listens on the configured addresses and port instead: a listener already
+   * on one of them is kept (a second socket there would clash with it), the
+   * others are opened before the remaining old ones close. Port 0 picks a free
+   * port when `newPort` (CONFIG SET port 0), else keeps the one bound (a new
+   * bind), and with a tls-port means TLS only, as at the start. `refusal`,
+   * with nothing changed, when an address not marked optional cannot be had.
+   */
+  private relisten(refusal: string, newPort: boolean): string | undefined {
+    if (!this.listening) return undefined;
+    const current = this.listeners.filter((listener): listener is Deno.TcpListener =>
+      !(listener instanceof TlsListener)
+    );
+    const configured = this.config.getNumber("port");
+    const targets = configured === 0 && this.tlsPort !== 0 ? [] : listenTargets(this.config.bindAddresses());
+    let port = configured !== 0 ? configured : newPort ? 0 : this.port;
+    const kept: Deno.TcpListener[] = [];
+    const opened: Deno.TcpListener[] = [];
+    for (const { hostname, optional } of targets) {
+      const same = current.find((listener) => {
+        const addr = listener.addr as Deno.NetAddr;
+        return port !== 0 && addr.port === port && addr.hostname === hostname;
+      });
+      if (same !== undefined) {
+        kept.push(same);
+        continue;
+      }
+      try {
+        const listener = Deno.listen({ hostname, port, transport: "tcp" });
+        opened.push(listener);
+        port = (listener.addr as Deno.NetAddr).port;
+      } catch (error) {
+        if (optional) continue;
+        for (const listener of opened) listener.close();
+        this.log.warning(
+          `Could not listen on ${hostname}:${port}: ${error instanceof Error ? error.message : error}`,
+        );
+        return refusal;
+      }
+    }
+    if (targets.length !== 0 && kept.length + opened.length === 0) return refusal;
+    for (const listener of current) if (!kept.includes(listener)) listener.close();
+    this.listeners = [
+      ...this.listeners.filter((listener) => listener instanceof TlsListener),
+      ...kept,
+      ...opened,
+    ];
+    for (const listener of opened) this.acceptLoop(listener);
+    this.port = targets.length === 0 ? 0 : port;
+    return undefined;
+  }
+
   private registerTlsHooks(): void {
     const tlsListeners = () => this.listeners.filter((listener) => listener instanceof TlsListener);
     const reconfigure = () => {
@@ -1040,4 +1102,16 @@ export class RedixServer {
     // Let the accept loops observe the close before we report being down.
     await Promise.resolve();
   }
+}
+
+/**
+ * The addresses of a `bind` list as Deno listens on them: `*` and `::*` are
+ * every IPv4 and IPv6 address; a leading `-` marks one that may be missing.
+ */
+function listenTargets(addresses: readonly string[]): { hostname: string; optional: boolean }[] {
+  return addresses.map((address) => {
+    const optional = address.startsWith("-");
+    const host = optional ? address.slice(1) : address;
+    return { hostname: host === "*" ? "0.0.0.0" : host === "::*" ? "::" : host, optional };
+  });
 }
