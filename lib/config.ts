@@ -697,6 +697,7 @@ const EFFECTIVE = new Set([
   "maxclients",
   "timeout",
   "loglevel",
+  "always-show-logo",
   "logfile",
   "requirepass",
   "aclfile",

@@ -39,12 +39,21 @@ export class Logger {
 
   log(level: Exclude<LogLevel, "nothing">, message: string): void {
     if (!this.enabled || RANK[level] < RANK[this.level]) return;
-    const line = `${Deno.pid}:M ${timestamp(new Date())} ${MARK[level]} ${message}\n`;
+    this.write(`${Deno.pid}:M ${timestamp(new Date())} ${MARK[level]} ${message}\n`);
+  }
+
+  private write(text: string): void {
     if (this.file === "") {
-      Deno.stdout.writeSync(new TextEncoder().encode(line));
+      Deno.stdout.writeSync(new TextEncoder().encode(text));
     } else {
-      Deno.writeTextFileSync(this.file, line, { append: true });
+      Deno.writeTextFileSync(this.file, text, { append: true });
     }
+  }
+
+  /** Writes `text` as it is, without the line's prefix (Redis's LL_RAW), as the start banner. */
+  raw(level: Exclude<LogLevel, "nothing">, text: string): void {
+    if (!this.enabled || RANK[level] < RANK[this.level]) return;
+    this.write(text);
   }
 
   debug(message: string): void {

@@ -213,6 +213,20 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
   });
 }
 
+Deno.test("--always-show-logo yes puts a banner with the port and the PID in place of the mode line", async () => {
+  await withRedix(["--port", "0", "--always-show-logo", "yes"], async (redix) => {
+    await redix.waitForStdout(/Ready to accept connections/);
+    const [, pid] = await redix.waitForStdout(/pid=(\d+), just started/);
+    const [, port] = await redix.waitForStdout(/ Port: (\d+)\n/);
+    // Redis's test suite waits for this line of its logo.
+    assert.match(redix.stdout, new RegExp(` PID: ${pid}\n`));
+    assert.doesNotMatch(redix.stdout, /Running mode=/);
+    assert.equal(await command(Number(port), "PING"), "PONG");
+    redix.kill("SIGTERM");
+    assert.equal((await redix.status).code, 0);
+  });
+});
+
 Deno.test("SHUTDOWN from a client ends the process with exit 0 and no reply", async () => {
   await withRedix(["--port", "0"], async (redix) => {
     const port = await redix.ready();

@@ -1059,7 +1059,12 @@ export class RedixServer {
       `Redix version=${REDIX_VERSION} (Redis ${REDIS_VERSION} compatible), bits=64, pid=${Deno.pid}, just started`,
     );
     // As Redis, the TCP port, or the TLS port when serving TLS only.
-    this.log.notice(`Running mode=standalone, port=${this.port !== 0 ? this.port : this.tlsPort}.`);
+    const port = this.port !== 0 ? this.port : this.tlsPort;
+    // As Redis's redisAsciiArt: a banner in place of the mode line when asked for, or on a terminal.
+    const banner = this.config.getBool("always-show-logo") ||
+      (this.log.file === "" && Deno.stdout.isTerminal());
+    if (banner) this.log.raw("notice", startBanner(port));
+    else this.log.notice(`Running mode=standalone, port=${port}.`);
     this.log.notice("Server initialized");
     if (this.port !== 0) this.log.notice("Ready to accept connections tcp");
     if (this.tlsPort !== 0) this.log.notice("Ready to accept connections tls");
@@ -1114,4 +1119,18 @@ function listenTargets(addresses: readonly string[]): { hostname: string; option
     const host = optional ? address.slice(1) : address;
     return { hostname: host === "*" ? "0.0.0.0" : host === "::*" ? "::" : host, optional };
   });
+}
+
+/** The start banner, which like Redis's logo gives the version, mode, port and PID (tools wait for "PID:"). */
+function startBanner(port: number): string {
+  return [
+    "",
+    " ____          _ _        " + `Redix ${REDIX_VERSION} (Redis ${REDIS_VERSION} compatible) 64 bit`,
+    "|  _ \\ ___  __| (_)_  __",
+    "| |_) / _ \\/ _` | \\ \\/ /  Running in standalone mode",
+    `|  _ <  __/ (_| | |>  <   Port: ${port}`,
+    `|_| \\_\\___|\\__,_|_/_/\\_\\  PID: ${Deno.pid}`,
+    "",
+    "",
+  ].join("\n");
 }
