@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { Config, ConfigError, isSensitiveParam, NOTIFY, paramsWithoutEffect, parseCommandLine } from "./config.ts";
+import {
+  Config,
+  ConfigError,
+  isSensitiveParam,
+  NOTIFY,
+  paramsWithoutEffect,
+  parseCommandLine,
+} from "./config.ts";
 
 /** Defaults as Redis 7.0.15's CONFIG GET prints them, but for `bind` (loopback, as redis.conf ships). */
 const DEFAULTS: Record<string, string> = {

@@ -226,7 +226,7 @@ function clientUnblock(client: Client, argv: string[]): void {
     w.integer(0);
     return;
   }
-  if (reason === "error") target.writer.error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+  if (reason === "error") server.failBlockedCommand(target, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
   else blocked.onTimeout(target);
   server.blocking.unblock(target);
   w.integer(1);

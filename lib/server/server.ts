@@ -773,7 +773,10 @@ export class RedixServer {
     const counted = !client.internal;
     const counters = command.stats;
     // Counted per command, so that each command's first call is timed: a rare one gets a time too.
-    const sampled = counted && (command.timesEveryCall || (counters.calls & (TIMING_SAMPLE - 1)) === 0);
+    // Also the first call since latency tracking went on, so that a command has its percentiles at once.
+    const sampled = counted &&
+      (command.timesEveryCall || (counters.calls & (TIMING_SAMPLE - 1)) === 0 ||
+        (this.latencyTracking && counters.latency === undefined));
     const slowerThan = this.slowerThan;
     const forSlowlog = counted && slowerThan >= 0 &&
       (command.mayBeSlow || slowerThan < FAST_TIMING_BELOW_USEC);
@@ -995,6 +998,17 @@ export class RedixServer {
     for (const command of this.table.all()) command.stats.reset();
     this.errorStats.reset();
     this.errorsSeen = 0;
+  }
+
+  /**
+   * Ends a blocked client's command with `error` (CLIENT UNBLOCK ... ERROR):
+   * a failed call of that command, as Redis's updateStatsOnUnblock counts it
+   * (and, as in Redis, of the command running now too, which saw an error
+   * reply go out).
+   */
+  failBlockedCommand(target: Client, error: string): void {
+    target.writer.error(error);
+    if (target.lastCommand !== undefined) target.lastCommand.stats.failed++;
   }
 
   /** A command refused before it ran (rejectCommand): counted as Redis counts rejected_calls. */
