@@ -109,6 +109,7 @@ Deno.test({
     "CAT, GENPASS errors, HELP": [
       ["ACL", "CAT"],
       ["ACL", "CAT", "nosuch"],
+      ["ACL", "CAT", "string", "hash"],
       ["ACL", "GENPASS", "0"],
       ["ACL", "GENPASS", "4097"],
       ["ACL", "GENPASS", "x"],

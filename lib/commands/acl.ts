@@ -9,6 +9,7 @@ import { type Acl, AclRuleError, generatePassword, UnmatchedSelector, type User 
 import type { ReplyWriter } from "../resp/writer.ts";
 import { ACL_CATEGORIES, type CommandDefinition, type CommandFlag } from "./table.ts";
 import { helpReply } from "./connection.ts";
+import { subcommandSyntaxError } from "./errors.ts";
 
 function setUser(client: Client, argv: string[]): void {
   const name = argv[2];
@@ -134,6 +135,10 @@ function cat(client: Client, argv: string[]): void {
     w.bulkArray(ACL_CATEGORIES);
     return;
   }
+  if (argv.length > 3) {
+    w.error(subcommandSyntaxError(argv));
+    return;
+  }
   const category = argv[2].toLowerCase();
   if (!ACL_CATEGORIES.includes(category)) {
     w.error(`ERR Unknown category '${argv[2]}'`);
@@ -170,9 +175,7 @@ function log(client: Client, argv: string[]): void {
   const w = client.writer;
   const entries = client.server.auth.acl.log;
   if (argv.length > 3) {
-    w.error(
-      `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try ACL HELP.`,
-    );
+    w.error(subcommandSyntaxError(argv));
     return;
   }
   let count = 10;

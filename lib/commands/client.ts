@@ -7,7 +7,7 @@
  */
 import type { Client } from "../server/client.ts";
 import { INT64_MAX_NUMBER, parseInt64 } from "../util/numbers.ts";
-import { NOT_INTEGER, SYNTAX_ERROR } from "./errors.ts";
+import { NOT_INTEGER, subcommandSyntaxError, SYNTAX_ERROR } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
 
 /** A CLIENT subcommand's table entry, with the flags most of them share. */
@@ -32,13 +32,6 @@ export function clientSubcommand(
 }
 
 const ADMIN: Partial<CommandDefinition> = { flags: ["admin", "noscript", "loading", "stale"] };
-
-/** Redis's reply when a CLIENT subcommand gets a count of arguments it does not take. */
-function subcommandSyntaxError(client: Client, argv: string[]): void {
-  client.writer.error(
-    `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, 128)}'. Try CLIENT HELP.`,
-  );
-}
 
 /** The client types CLIENT LIST TYPE and CLIENT KILL TYPE name ("slave" is "replica"). */
 export function parseClientType(name: string): "normal" | "master" | "replica" | "pubsub" | undefined {
@@ -142,7 +135,7 @@ function clientKill(client: Client, argv: string[]): void {
 function clientPause(client: Client, argv: string[]): void {
   const w = client.writer;
   if (argv.length > 4) {
-    subcommandSyntaxError(client, argv);
+    client.writer.error(subcommandSyntaxError(argv));
     return;
   }
   const mode = argv.length === 4 ? argv[3].toLowerCase() : "all";
@@ -206,7 +199,7 @@ function clientOnOff(set: (client: Client, on: boolean) => void) {
 function clientUnblock(client: Client, argv: string[]): void {
   const w = client.writer;
   if (argv.length > 4) {
-    subcommandSyntaxError(client, argv);
+    client.writer.error(subcommandSyntaxError(argv));
     return;
   }
   const reason = argv.length === 4 ? argv[3].toLowerCase() : "timeout";

@@ -25,6 +25,7 @@ import { FAILED, integerArg, integerAtLeastArg, isString, peekValue } from "./ac
 import { helpReply } from "./connection.ts";
 import { randomId } from "./info.ts";
 import { encodingOf, refcount } from "./keys.ts";
+import { subcommandSyntaxError } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
 
 /** The refusal of DEBUG when `enable-debug-command` does not allow it, as Redis 7.0 words it. */
@@ -584,7 +585,7 @@ function replyBuffer(client: Client, argv: string[]): void {
     const time = argv[3].toLowerCase();
     if (time !== "never" && time !== "reset" && integerArg(client, argv[3]) === FAILED) return;
   } else if (setting !== "resizing") {
-    return client.writer.error(unknownSubcommand(argv));
+    return client.writer.error(subcommandSyntaxError(argv));
   }
   client.writer.ok();
 }
@@ -598,12 +599,6 @@ function configRewriteForceAll(client: Client): void {
     : config.rewrite(true)?.replace(/^ERR Rewriting config file: /, "");
   if (failure === undefined) client.writer.ok();
   else client.writer.error(`ERR CONFIG-REWRITE-FORCE-ALL failed: ${failure}`);
-}
-
-function unknownSubcommand(argv: string[]): string {
-  return `ERR unknown subcommand or wrong number of arguments for '${
-    argv[1].slice(0, 128)
-  }'. Try DEBUG HELP.`;
 }
 
 interface Subcommand {
@@ -806,7 +801,7 @@ function debug(client: Client, argv: string[]): void {
   if (name === "help" && argv.length === 2) return help(client);
   const subcommand = Object.hasOwn(SUBCOMMANDS, name) ? SUBCOMMANDS[name] : undefined;
   if (subcommand === undefined || !subcommand.argc(argv.length)) {
-    return client.writer.error(unknownSubcommand(argv));
+    return client.writer.error(subcommandSyntaxError(argv));
   }
   subcommand.run(client, argv);
 }

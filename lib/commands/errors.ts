@@ -25,6 +25,16 @@ export function unknownCommandError(argv: readonly string[]): string {
   return `ERR unknown command '${argv[0].slice(0, QUOTE_LIMIT)}', with args beginning with: ${args}`;
 }
 
+/**
+ * Redis's addReplySubcommandSyntaxError, for a known subcommand given a count
+ * of arguments it does not take: `ERR unknown subcommand or wrong number of
+ * arguments for 'cat'. Try ACL HELP.`
+ */
+export function subcommandSyntaxError(argv: readonly string[]): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${argv[1].slice(0, QUOTE_LIMIT)}'. ` +
+    `Try ${argv[0].toUpperCase()} HELP.`;
+}
+
 /** `ERR unknown subcommand 'x'. Try CONFIG HELP.` */
 export function unknownSubcommandError(argv: readonly string[]): string {
   return `ERR unknown subcommand '${argv[1].slice(0, QUOTE_LIMIT)}'. Try ${argv[0].toUpperCase()} HELP.`;

@@ -10,6 +10,7 @@
 import type { Client } from "../server/client.ts";
 import type { SubscriptionKind } from "../server/pubsub.ts";
 import { helpReply } from "./connection.ts";
+import { subcommandSyntaxError } from "./errors.ts";
 import type { CommandDefinition } from "./table.ts";
 
 /** Replies one `subscribe` / `unsubscribe` push: the name (null when none) and the client's count. */
@@ -67,9 +68,7 @@ function spublish(client: Client, argv: string[]): void {
 function listChannels(kind: SubscriptionKind): (client: Client, argv: string[]) => void {
   return (client, argv) => {
     if (argv.length > 3) {
-      client.writer.error(
-        `ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try PUBSUB HELP.`,
-      );
+      client.writer.error(subcommandSyntaxError(argv));
       return;
     }
     client.writer.bulkArray(client.server.pubsub.active(kind, argv[2]));
