@@ -233,12 +233,13 @@ function flushall(client: Client, argv: string[]): void {
   if (!flushModeValid(client, argv)) return;
   const server = client.server;
   server.keyspace.flushAll();
+  // Propagated (counted as a change) before the save below, which leaves none unsaved, as in Redis.
+  server.propagate(client.db, ["FLUSHALL"]);
   // As Redis 7.0's flushAllDataAndResetRDB: a running BGSAVE is dropped, and
   // with save points the (empty) data set is saved at once.
   server.persistence.abortBgsave();
   if (server.config.saveParams().length > 0) server.persistence.save();
   client.writer.ok();
-  client.server.propagate(client.db, ["FLUSHALL"]);
 }
 
 /**
