@@ -7,7 +7,9 @@
 import process from "node:process";
 import type { Client } from "../server/client.ts";
 import type { RedixServer } from "../server/server.ts";
+import { ENTRY_OVERHEAD, EXPIRE_OVERHEAD } from "../store/eviction.ts";
 import { REDIS_VERSION, REDIX_VERSION } from "../version.ts";
+import { clientMemory } from "./connection.ts";
 import type { CommandDefinition } from "./table.ts";
 
 type Section = (server: RedixServer) => [string, string | number][];
@@ -68,6 +70,69 @@ export function memoryFigures(server: RedixServer): MemoryFigures {
   return { estimated, used, rss: usage.rss, peak: peakMemory, startup: estimated ? 0 : server.startupMemory };
 }
 
+/** INFO memory's and MEMORY STATS's breakdown of {@link memoryFigures}' used memory. */
+export interface MemoryBreakdown extends MemoryFigures {
+  /** The clients' buffers (CLIENT LIST's tot-mem, summed). */
+  clients: number;
+  aofBuffer: number;
+  /** Per database with keys, the estimate's share of the hash tables: an entry per key, another per TTL. */
+  dbs: { index: number; main: number; expires: number }[];
+  keys: number;
+  /** Start-up memory, the buffers (unless maxmemory is set, see MEMORY STATS) and the hash tables. */
+  overhead: number;
+  /** Used memory less the overhead. */
+  dataset: number;
+  /** Used memory less start-up memory (at least 1): what the data set's percentage is of. */
+  net: number;
+}
+
+export function memoryBreakdown(server: RedixServer): MemoryBreakdown {
+  const figures = memoryFigures(server);
+  const { estimated, used, startup } = figures;
+  let clients = 0;
+  for (const each of server.clients.values()) clients += clientMemory(each);
+  const aofBuffer = server.aof.bufferLength;
+  // The estimate that is used memory while maxmemory is set leaves the buffers out: so does its overhead.
+  let overhead = estimated ? 0 : startup + clients + aofBuffer;
+  let keys = 0;
+  const dbs: MemoryBreakdown["dbs"] = [];
+  for (const db of server.keyspace.dbs) {
+    if (db.size === 0) continue;
+    const main = db.size * ENTRY_OVERHEAD;
+    const expires = db.expires.size * EXPIRE_OVERHEAD;
+    dbs.push({ index: db.index, main, expires });
+    overhead += main + expires;
+    keys += db.size;
+  }
+  const dataset = Math.max(0, used - overhead);
+  return {
+    ...figures,
+    clients,
+    aofBuffer,
+    dbs,
+    keys,
+    overhead,
+    dataset,
+    net: used > startup ? used - startup : 1,
+  };
+}
+
+/**
+ * The CPU seconds of the thread that runs commands (this one), as Redis reads
+ * RUSAGE_THREAD: from /proc/thread-self/stat on Linux (in clock ticks of 1/100
+ * s); undefined where that cannot be read, and the process's figures stand in.
+ */
+function mainThreadCpu(): { system: number; user: number } | undefined {
+  try {
+    const stat = Deno.readTextFileSync("/proc/thread-self/stat");
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+  } catch {
+    return undefined;
+  }
+}
+
 const SECTIONS: Record<string, Section> = {
   server: (server) => {
     const uptime = Math.floor((Date.now() - server.stats.startTime) / 1000);
@@ -110,9 +175,13 @@ const SECTIONS: Record<string, Section> = {
     ["tracking_clients", server.tracking.count],
     ["clients_in_timeout_table", 0],
   ],
+  // Every field of Redis 7.0, in its order, so that tools find them: Lua, functions, replication,
+  // cluster and defragmentation, which Redix has not, report 0; the allocator's figures are what
+  // Redis reports for libc malloc (see MEMORY STATS).
   memory: (server) => {
-    const { used, rss, peak } = memoryFigures(server);
+    const { used, rss, peak, startup, clients, aofBuffer, overhead, dataset, net } = memoryBreakdown(server);
     const maxmemory = server.config.getNumber("maxmemory");
+    const system = Deno.systemMemoryInfo().total;
     return [
       ["used_memory", used],
       ["used_memory_human", bytesToHuman(used)],
@@ -121,14 +190,50 @@ const SECTIONS: Record<string, Section> = {
       ["used_memory_peak", peak],
       ["used_memory_peak_human", bytesToHuman(peak)],
       ["used_memory_peak_perc", `${((used / peak) * 100).toFixed(2)}%`],
-      ["total_system_memory", Deno.systemMemoryInfo().total],
-      ["total_system_memory_human", bytesToHuman(Deno.systemMemoryInfo().total)],
+      ["used_memory_overhead", overhead],
+      ["used_memory_startup", startup],
+      ["used_memory_dataset", dataset],
+      ["used_memory_dataset_perc", `${((dataset * 100) / net).toFixed(2)}%`],
+      ["allocator_allocated", used],
+      ["allocator_active", rss],
+      ["allocator_resident", rss],
+      ["total_system_memory", system],
+      ["total_system_memory_human", bytesToHuman(system)],
+      ["used_memory_lua", 0],
+      ["used_memory_vm_eval", 0],
+      ["used_memory_lua_human", bytesToHuman(0)],
+      ["used_memory_scripts_eval", 0],
+      ["number_of_cached_scripts", 0],
+      ["number_of_functions", 0],
+      ["number_of_libraries", 0],
+      ["used_memory_vm_functions", 0],
+      ["used_memory_vm_total", 0],
+      ["used_memory_vm_total_human", bytesToHuman(0)],
+      ["used_memory_functions", 0],
+      ["used_memory_scripts", 0],
+      ["used_memory_scripts_human", bytesToHuman(0)],
       ["maxmemory", maxmemory],
       ["maxmemory_human", bytesToHuman(maxmemory)],
       ["maxmemory_policy", server.config.getString("maxmemory-policy")],
+      ["allocator_frag_ratio", (rss / used).toFixed(2)],
+      ["allocator_frag_bytes", rss - used],
+      ["allocator_rss_ratio", "1.00"],
+      ["allocator_rss_bytes", 0],
+      ["rss_overhead_ratio", "1.00"],
+      ["rss_overhead_bytes", 0],
       ["mem_fragmentation_ratio", (rss / used).toFixed(2)],
+      ["mem_fragmentation_bytes", rss - used],
+      ["mem_not_counted_for_evict", aofBuffer],
+      ["mem_replication_backlog", 0],
+      ["mem_total_replication_buffers", 0],
+      ["mem_clients_slaves", 0],
+      ["mem_clients_normal", clients],
+      ["mem_cluster_links", 0],
+      ["mem_aof_buffer", aofBuffer],
       ["mem_allocator", "v8"],
+      ["active_defrag_running", 0],
       ["lazyfree_pending_objects", 0],
+      ["lazyfreed_objects", 0],
     ];
   },
   persistence: (server) => {
@@ -178,17 +283,35 @@ const SECTIONS: Record<string, Section> = {
     ];
   },
 
+  // Every field of Redis 7.0, in its order: replication, defragmentation, I/O threads and client
+  // eviction, which Redix has not, report 0.
   stats: (server) => {
     const stats = server.stats;
+    const tracking = server.tracking.totals;
     return [
       ["total_connections_received", stats.connectionsReceived],
       ["total_commands_processed", stats.commandsProcessed],
       ["instantaneous_ops_per_sec", stats.opsPerSecond],
       ["total_net_input_bytes", stats.netInputBytes],
       ["total_net_output_bytes", stats.netOutputBytes],
+      ["total_net_repl_input_bytes", 0],
+      ["total_net_repl_output_bytes", 0],
+      ["instantaneous_input_kbps", stats.inputKbps.toFixed(2)],
+      ["instantaneous_output_kbps", stats.outputKbps.toFixed(2)],
+      ["instantaneous_input_repl_kbps", "0.00"],
+      ["instantaneous_output_repl_kbps", "0.00"],
       ["rejected_connections", stats.rejectedConnections],
+      ["sync_full", 0],
+      ["sync_partial_ok", 0],
+      ["sync_partial_err", 0],
       ["expired_keys", stats.expiredKeys],
+      ["expired_stale_perc", "0.00"],
+      ["expired_time_cap_reached_count", 0],
+      ["expire_cycle_cpu_milliseconds", 0],
       ["evicted_keys", stats.evictedKeys],
+      ["evicted_clients", 0],
+      ["total_eviction_exceeded_time", 0],
+      ["current_eviction_exceeded_time", 0],
       ["keyspace_hits", stats.keyspaceHits],
       ["keyspace_misses", stats.keyspaceMisses],
       ["pubsub_channels", server.pubsub.activeCount("channel")],
@@ -197,7 +320,25 @@ const SECTIONS: Record<string, Section> = {
       ["latest_fork_usec", 0],
       ["total_forks", 0],
       ["migrate_cached_sockets", server.migrateLinks.size],
+      ["slave_expires_tracked_keys", 0],
+      ["active_defrag_hits", 0],
+      ["active_defrag_misses", 0],
+      ["active_defrag_key_hits", 0],
+      ["active_defrag_key_misses", 0],
+      ["total_active_defrag_time", 0],
+      ["current_active_defrag_time", 0],
+      ["tracking_total_keys", tracking.keys],
+      ["tracking_total_items", tracking.items],
+      ["tracking_total_prefixes", tracking.prefixes],
+      ["unexpected_error_replies", 0],
       ["total_error_replies", server.errorStats.total],
+      ["dump_payload_sanitizations", 0],
+      ["total_reads_processed", stats.readsProcessed],
+      ["total_writes_processed", stats.writesProcessed],
+      ["io_threaded_reads_processed", 0],
+      ["io_threaded_writes_processed", 0],
+      ["reply_buffer_shrinks", 0],
+      ["reply_buffer_expands", 0],
     ];
   },
   replication: (server) => [
@@ -215,9 +356,15 @@ const SECTIONS: Record<string, Section> = {
   ],
   cpu: () => {
     const usage = process.cpuUsage();
+    const thread = mainThreadCpu() ?? { system: usage.system / 1e6, user: usage.user / 1e6 };
     return [
       ["used_cpu_sys", (usage.system / 1e6).toFixed(6)],
       ["used_cpu_user", (usage.user / 1e6).toFixed(6)],
+      // Saves and rewrites run in this process, not in children.
+      ["used_cpu_sys_children", "0.000000"],
+      ["used_cpu_user_children", "0.000000"],
+      ["used_cpu_sys_main_thread", thread.system.toFixed(6)],
+      ["used_cpu_user_main_thread", thread.user.toFixed(6)],
     ];
   },
   modules: () => [],
@@ -283,7 +430,7 @@ const DEFAULT_SECTIONS = new Set(
 
 /** The title Redis gives a section (`# Server`, `# Errorstats` ...). */
 function title(section: string): string {
-  return section[0].toUpperCase() + section.slice(1);
+  return section === "cpu" ? "CPU" : section[0].toUpperCase() + section.slice(1);
 }
 
 /** Builds the INFO text for the requested section names. */

@@ -7,9 +7,9 @@
  */
 import type { Client } from "../server/client.ts";
 import type { ReplyWriter } from "../resp/writer.ts";
-import { ENTRY_OVERHEAD, entrySize, EXPIRE_OVERHEAD } from "../store/eviction.ts";
-import { clientMemory, helpReply } from "./connection.ts";
-import { memoryFigures } from "./info.ts";
+import { entrySize, EXPIRE_OVERHEAD } from "../store/eviction.ts";
+import { helpReply } from "./connection.ts";
+import { memoryBreakdown } from "./info.ts";
 import { SYNTAX_ERROR } from "./errors.ts";
 import { FAILED, integerArg } from "./access.ts";
 import type { CommandDefinition } from "./table.ts";
@@ -64,29 +64,9 @@ function floatRatio(numerator: number, denominator: number): { double: number } 
  * No replication, cluster, Lua or functions: those overheads are 0.
  */
 function memoryStats(client: Client): void {
-  const server = client.server;
-  const { estimated, used, rss, peak, startup } = memoryFigures(server);
-  let clients = 0;
-  for (const each of server.clients.values()) clients += clientMemory(each);
-  const aofBuffer = server.aof.bufferLength;
-  const dbs: StatsField[] = [];
-  // The estimate that is used memory while maxmemory is set leaves the buffers out: so does its overhead.
-  let overhead = estimated ? 0 : startup + clients + aofBuffer;
-  let keys = 0;
-  for (const db of server.keyspace.dbs) {
-    if (db.size === 0) continue;
-    const main = db.size * ENTRY_OVERHEAD;
-    const expires = db.expires.size * EXPIRE_OVERHEAD;
-    dbs.push([`db.${db.index}`, [
-      ["overhead.hashtable.main", main],
-      ["overhead.hashtable.expires", expires],
-      ["overhead.hashtable.slot-to-keys", 0],
-    ]]);
-    overhead += main + expires;
-    keys += db.size;
-  }
-  const dataset = Math.max(0, used - overhead);
-  const net = used > startup ? used - startup : 1;
+  const { used, rss, peak, startup, clients, aofBuffer, dbs, keys, overhead, dataset, net } = memoryBreakdown(
+    client.server,
+  );
   writeStats(client.writer, [
     ["peak.allocated", peak],
     ["total.allocated", used],
@@ -98,7 +78,11 @@ function memoryStats(client: Client): void {
     ["aof.buffer", aofBuffer],
     ["lua.caches", 0],
     ["functions.caches", 0],
-    ...dbs,
+    ...dbs.map(({ index, main, expires }): StatsField => [`db.${index}`, [
+      ["overhead.hashtable.main", main],
+      ["overhead.hashtable.expires", expires],
+      ["overhead.hashtable.slot-to-keys", 0],
+    ]]),
     ["overhead.total", overhead],
     ["keys.count", keys],
     ["keys.bytes-per-key", keys === 0 ? 0 : Math.floor(net / keys)],

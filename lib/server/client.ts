@@ -200,7 +200,9 @@ export class Client {
       this.decoder.commit(n);
     }
     if (n === null) return false;
-    this.server.stats.netInputBytes += n;
+    const stats = this.server.stats;
+    stats.netInputBytes += n;
+    stats.readsProcessed++;
     this.lastInteraction = this.server.coarseNow;
     return this.withinQueryBufferLimit();
   }
@@ -261,6 +263,7 @@ export class Client {
         if (n === null) return false;
         this.decoder.push(this.blockedReadBuffer.subarray(0, n));
         this.server.stats.netInputBytes += n;
+        this.server.stats.readsProcessed++;
         if (!this.withinQueryBufferLimit()) return false;
       }
     } finally {
@@ -294,6 +297,7 @@ export class Client {
         while (sent < data.length) {
           this.inFlight = data.length - sent;
           sent += await this.conn.write(data.subarray(sent));
+          this.server.stats.writesProcessed++;
         }
         this.server.stats.netOutputBytes += data.length;
         // As Redis's writeToClient, output sent counts as interaction for `timeout`.

@@ -57,8 +57,14 @@ export interface Stats {
   keyspaceMisses: number;
   netInputBytes: number;
   netOutputBytes: number;
+  /** Reads from and writes to client sockets (INFO's total_reads_processed, total_writes_processed). */
+  readsProcessed: number;
+  writesProcessed: number;
   /** Requests per second over the last samples, for INFO's instantaneous_ops_per_sec. */
   opsPerSecond: number;
+  /** KB per second read and written over the last samples (instantaneous_input_kbps, _output_kbps). */
+  inputKbps: number;
+  outputKbps: number;
 }
 
 function newStats(): Stats {
@@ -73,7 +79,11 @@ function newStats(): Stats {
     keyspaceMisses: 0,
     netInputBytes: 0,
     netOutputBytes: 0,
+    readsProcessed: 0,
+    writesProcessed: 0,
     opsPerSecond: 0,
+    inputKbps: 0,
+    outputKbps: 0,
   };
 }
 
@@ -209,7 +219,7 @@ export class RedixServer {
   /** The running command, while it has a keyspace event declared in the table and has not written yet. */
   private unnotifiedWrite: { command: Command; argv: readonly string[] } | undefined;
   private heldPropagation: { db: Database; argv: readonly string[] }[] | undefined;
-  private opsSample = { time: Date.now(), commands: 0 };
+  private opsSample = { time: Date.now(), commands: 0, input: 0, output: 0 };
   private shutdownPromise: Promise<void> | undefined;
   private resolveClosed!: () => void;
   /** Resolves once the server has shut down (SHUTDOWN, a signal or {@link close}). */
@@ -994,6 +1004,7 @@ export class RedixServer {
   resetStats(): void {
     const startTime = this.stats.startTime;
     this.stats = newStats();
+    this.opsSample = { time: Date.now(), commands: 0, input: 0, output: 0 };
     this.stats.startTime = startTime;
     for (const command of this.table.all()) command.stats.reset();
     this.errorStats.reset();
@@ -1038,11 +1049,19 @@ export class RedixServer {
     const timeout = this.config.getNumber("timeout");
     // lastInteraction is read from coarseNow, up to a cron period older than the truth.
     if (timeout > 0) this.closeIdleClients(now, timeout * 1000 + Math.ceil(1000 / hz));
-    const elapsed = now - this.opsSample.time;
+    const sample = this.opsSample;
+    const elapsed = now - sample.time;
     if (elapsed >= 1000) {
-      const commands = this.stats.commandsProcessed - this.opsSample.commands;
-      this.stats.opsPerSecond = Math.round((commands * 1000) / elapsed);
-      this.opsSample = { time: now, commands: this.stats.commandsProcessed };
+      const stats = this.stats;
+      stats.opsPerSecond = Math.round(((stats.commandsProcessed - sample.commands) * 1000) / elapsed);
+      stats.inputKbps = (stats.netInputBytes - sample.input) / 1.024 / elapsed;
+      stats.outputKbps = (stats.netOutputBytes - sample.output) / 1.024 / elapsed;
+      this.opsSample = {
+        time: now,
+        commands: stats.commandsProcessed,
+        input: stats.netInputBytes,
+        output: stats.netOutputBytes,
+      };
     }
   }
 

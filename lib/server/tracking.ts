@@ -53,6 +53,8 @@ export class Tracking implements ModifiedKeysListener {
   private readonly states = new Map<Client, TrackingState>();
   /** Key -> ids of the clients that read it since its last invalidation. */
   private readonly readers = new Map<string, Set<number>>();
+  /** The client ids in {@link readers}, summed over its keys. */
+  private readerCount = 0;
   private readonly prefixes = new Map<string, Prefix>();
   /** The tracking client whose command is running, and its invalidations held until its reply is written. */
   private current: Client | undefined;
@@ -69,6 +71,11 @@ export class Tracking implements ModifiedKeysListener {
 
   get listening(): boolean {
     return this.states.size !== 0;
+  }
+
+  /** INFO's tracking_total_keys, _items (key and client pairs) and _prefixes (BCAST prefixes). */
+  get totals(): { keys: number; items: number; prefixes: number } {
+    return { keys: this.readers.size, items: this.readerCount, prefixes: this.prefixes.size };
   }
 
   /** How many clients have tracking on (INFO's tracking_clients). */
@@ -134,8 +141,13 @@ export class Tracking implements ModifiedKeysListener {
       if (state.optin ? state.caching : !(state.optout && state.caching)) {
         for (const key of this.server.table.keysOf(command, argv) ?? []) {
           const ids = this.readers.get(key);
-          if (ids === undefined) this.readers.set(key, new Set([client.id]));
-          else ids.add(client.id);
+          if (ids === undefined) {
+            this.readers.set(key, new Set([client.id]));
+            this.readerCount++;
+          } else if (!ids.has(client.id)) {
+            ids.add(client.id);
+            this.readerCount++;
+          }
         }
       }
     }
@@ -157,6 +169,7 @@ export class Tracking implements ModifiedKeysListener {
       this.flushed = true;
       for (const client of this.states.keys()) this.invalidate(client, null);
       this.readers.clear();
+      this.readerCount = 0;
       return;
     }
     for (const key of keys) {
@@ -164,6 +177,7 @@ export class Tracking implements ModifiedKeysListener {
       const ids = this.readers.get(key);
       if (ids === undefined) continue;
       this.readers.delete(key);
+      this.readerCount -= ids.size;
       for (const id of ids) {
         const target = this.server.clients.get(id);
         const state = target && this.states.get(target);
