@@ -97,6 +97,11 @@ const SCRIPT = (target: number): string[][] => {
       "bigz",
       "t",
     ],
+    // t is in db 3 already (BUSYKEY): the keys before and after it move all the same.
+    ["SET", "k1", "1"],
+    ["SET", "t", "again"],
+    ["SET", "k2", "2"],
+    ["MIGRATE", ...to, "", "3", "1000", "KEYS", "k1", "t", "k2"],
     ["MIGRATE", ...to, "n", "0", "1000", "AUTH", "secret"],
     ["MIGRATE", ...to, "n", "3", "1000", "AUTH2", "default", "secret"],
     ["DBSIZE"],

@@ -167,12 +167,14 @@ async function transferOnce(client: Client, migration: Migration): Promise<Failu
   } catch (error) {
     return fail(error, true);
   }
-  // As Redis, an AUTH or SELECT refused makes every key's reply an error.
-  let targetError = authReply.startsWith("-")
+  // As Redis, an AUTH or SELECT refused makes every key's reply an error; otherwise each key the
+  // target took is moved, before or after one it refused (BUSYKEY), and the first error is replied.
+  const sessionError = authReply.startsWith("-")
     ? authReply
     : selectReply.startsWith("-")
     ? selectReply
     : undefined;
+  let targetError = sessionError;
   const moved: string[] = [];
   let failure: Failure | undefined;
   for (let i = 0; i < sent.length; i++) {
@@ -183,8 +185,11 @@ async function transferOnce(client: Client, migration: Migration): Promise<Failu
       failure = fail(error, i === 0);
       break;
     }
-    if (targetError === undefined && reply.startsWith("-")) targetError = reply;
-    if (targetError === undefined) moved.push(sent[i]);
+    if (!reply.startsWith("-")) {
+      if (sessionError === undefined) moved.push(sent[i]);
+    } else {
+      targetError ??= reply;
+    }
   }
   // Keys the target took stay taken, even when a later reply fails to come.
   if (!migration.copy) deleteMoved(client, moved);
