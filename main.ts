@@ -42,17 +42,7 @@ async function main(): Promise<number> {
   }
   server.logStartup();
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => {
-      server.log.warning(`Received ${signal} scheduling shutdown...`);
-      // As Redis: the final save when save points are set; if it fails, keep running.
-      if (server.persistence.saveBeforeShutdown({})) {
-        server.shutdown();
-      } else {
-        server.log.warning(
-          "SIGTERM received but errors trying to shut down the server, check the logs for more information",
-        );
-      }
-    });
+    Deno.addSignalListener(signal, () => server.signal(signal));
   }
   await server.closed;
   return 0;

@@ -227,6 +227,27 @@ Deno.test("--always-show-logo yes puts a banner with the port and the PID in pla
   });
 });
 
+Deno.test("a SIGTERM shutdown waits for the next cron tick: DEBUG PAUSE-CRON holds it, SHUTDOWN ABORT cancels it", async () => {
+  await withRedix(["--port", "0", "--enable-debug-command", "yes"], async (redix) => {
+    const port = await redix.ready();
+    const conn = await RawConnection.open(port);
+    assert.deepEqual(await conn.command("SHUTDOWN", "ABORT"), { error: "ERR No shutdown in progress." });
+    assert.equal(await conn.command("DEBUG", "PAUSE-CRON", "1"), "OK");
+    redix.kill("SIGTERM");
+    await redix.waitForStdout(/Received SIGTERM scheduling shutdown/);
+    assert.equal(await conn.command("PING"), "PONG");
+    assert.equal(await conn.command("SHUTDOWN", "ABORT"), "OK");
+    assert.match(redix.stdout, /Shutdown manually aborted/);
+    assert.equal(await conn.command("DEBUG", "PAUSE-CRON", "0"), "OK");
+    assert.equal(await conn.command("PING"), "PONG");
+    // Not aborted this time: the cron carries it out.
+    redix.kill("SIGTERM");
+    assert.equal((await redix.status).code, 0);
+    assert.equal(await conn.readToEnd(), "");
+    conn.close();
+  });
+});
+
 Deno.test("SHUTDOWN from a client ends the process with exit 0 and no reply", async () => {
   await withRedix(["--port", "0"], async (redix) => {
     const port = await redix.ready();

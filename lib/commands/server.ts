@@ -263,8 +263,9 @@ function shutdown(client: Client, argv: string[]): void {
   }
   const server = client.server;
   if (flags.has("abort")) {
-    // Shutdown is immediate here, so there is never one in progress to abort.
-    client.writer.error("ERR No shutdown in progress.");
+    // Only a shutdown a signal asked for waits (for the next cron tick) and can be aborted.
+    if (server.abortShutdown()) client.writer.ok();
+    else client.writer.error("ERR No shutdown in progress.");
     return;
   }
   server.log.warning("User requested shutdown...");

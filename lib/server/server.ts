@@ -221,6 +221,8 @@ export class RedixServer {
   private heldPropagation: { db: Database; argv: readonly string[] }[] | undefined;
   private opsSample = { time: Date.now(), commands: 0, input: 0, output: 0 };
   private shutdownPromise: Promise<void> | undefined;
+  /** The signal that asked for a shutdown, until the cron carries it out (Redis's shutdown_asap). */
+  private signalled: "SIGTERM" | "SIGINT" | undefined;
   private resolveClosed!: () => void;
   /** Resolves once the server has shut down (SHUTDOWN, a signal or {@link close}). */
   readonly closed = new Promise<void>((resolve) => this.resolveClosed = resolve);
@@ -1036,8 +1038,10 @@ export class RedixServer {
 
   private cron(hz: number): void {
     this.coarseNow = Date.now();
+    if (this.debugFlags.pauseCron) return;
+    if (this.signalled !== undefined) this.shutdownOnSignal(this.signalled);
     // As Redis, no expiry, save points or timeouts on a half-loaded data set, nor while DEBUG PAUSE-CRON 1.
-    if (this.persistence.loading || this.debugFlags.pauseCron) return;
+    if (this.persistence.loading) return;
     // As Redis 7.0, a client pause keeps the data set still: no expiry (nor eviction) until it ends.
     if (!this.pause.paused && this.debugFlags.activeExpire) this.keyspace.activeExpireCycle(hz);
     const now = Date.now();
@@ -1101,6 +1105,40 @@ export class RedixServer {
     this.log.notice("Server initialized");
     if (this.port !== 0) this.log.notice("Ready to accept connections tcp");
     if (this.tlsPort !== 0) this.log.notice("Ready to accept connections tls");
+  }
+
+  /**
+   * SIGTERM or SIGINT, as Redis's sigShutdownHandler: the shutdown happens at
+   * the next cron tick (so SHUTDOWN ABORT can still cancel it, and DEBUG
+   * PAUSE-CRON holds it); a second SIGINT meanwhile exits at once.
+   */
+  signal(signal: "SIGTERM" | "SIGINT"): void {
+    if (this.signalled !== undefined && signal === "SIGINT") {
+      this.log.warning("You insist... exiting now.");
+      Deno.exit(1);
+    }
+    this.log.warning(`Received ${signal} scheduling shutdown...`);
+    this.signalled = signal;
+  }
+
+  /** SHUTDOWN ABORT: cancels a shutdown a signal asked for; false when there is none. */
+  abortShutdown(): boolean {
+    if (this.signalled === undefined) return false;
+    this.signalled = undefined;
+    this.log.notice("Shutdown manually aborted.");
+    return true;
+  }
+
+  private shutdownOnSignal(signal: string): void {
+    this.signalled = undefined;
+    // As Redis: the final save when save points are set; if it fails, keep running.
+    if (this.persistence.saveBeforeShutdown({})) {
+      this.shutdown();
+    } else {
+      this.log.warning(
+        `${signal} received but errors trying to shut down the server, check the logs for more information`,
+      );
+    }
   }
 
   /**
