@@ -396,3 +396,24 @@ Deno.test("CLIENT PAUSE ALL suspends active expiry; RANDOMKEY does not spin on e
     admin.close();
   });
 });
+
+Deno.test("CLIENT LIST lays out the output waiting for a client that does not read as Redis does: obl, then oll and omem", async () => {
+  await withServer(async ({ port, server }) => {
+    const admin = await RawConnection.open(port);
+    const reader = await RawConnection.open(port);
+    const id = await reader.command("CLIENT", "ID") as number;
+    assert.deepEqual(await reader.command("SUBSCRIBE", "c"), ["subscribe", "c", 1]);
+    const unsent = () => server.clients.get(id)!.unsentOutput;
+    const payload = "p".repeat(16 * 1024);
+    while (unsent() < 100_000) assert.equal(await admin.command("PUBLISH", "c", payload), 1);
+    const line = await admin.command("CLIENT", "LIST", "ID", String(id)) as string;
+    const field = (name: string) => Number(new RegExp(` ${name}=(\\d+)`).exec(line)![1]);
+    // Redis's 16 KB reply buffer first, then its list of 16 KB chunks.
+    assert.equal(field("obl"), 16 * 1024);
+    assert.equal(field("omem"), unsent() - 16 * 1024);
+    assert.equal(field("oll"), Math.ceil((unsent() - 16 * 1024) / (16 * 1024)));
+    assert.ok(field("tot-mem") > unsent(), line);
+    admin.close();
+    reader.close();
+  });
+});

@@ -223,15 +223,22 @@ function clientFlags(client: Client): string {
   return flags === "" ? "N" : flags;
 }
 
+/** Redis's reply buffer and reply list chunk size (PROTO_REPLY_CHUNK_BYTES), for CLIENT LIST's obl, oll, omem. */
+const REPLY_CHUNK = 16 * 1024;
+
 /** A client's buffers, CLIENT LIST's tot-mem (and MEMORY STATS's clients.normal summed over clients). */
 export function clientMemory(client: Client): number {
-  return client.decoder.capacity + client.writer.length;
+  return client.decoder.capacity + client.unsentOutput;
 }
 
 /** One CLIENT LIST line, with Redis 7's fields (and 7.2's lib-name/lib-ver). */
 export function describeClient(client: Client): string {
   const now = Date.now();
   const decoder = client.decoder;
+  // Output not yet written, laid out as Redis's: its reply buffer first, then a list of chunks.
+  const unsent = client.unsentOutput;
+  const obl = Math.min(unsent, REPLY_CHUNK);
+  const omem = unsent - obl;
   const qbuf = client.server.isRunning(client) ? decoder.readBatchLength : decoder.buffered;
   const pubsub = client.server.pubsub;
   const fields = [
@@ -255,9 +262,9 @@ export function describeClient(client: Client): string {
     "multi-mem=0",
     `rbs=${client.decoder.capacity}`,
     "rbp=0",
-    `obl=${client.writer.length}`,
-    "oll=0",
-    "omem=0",
+    `obl=${obl}`,
+    `oll=${Math.ceil(omem / REPLY_CHUNK)}`,
+    `omem=${omem}`,
     `tot-mem=${clientMemory(client)}`,
     "events=r",
     `cmd=${client.lastCommand?.name ?? "NULL"}`,
