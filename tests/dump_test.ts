@@ -327,7 +327,10 @@ Deno.test({
       ["RESTORE", "n5", "0", sealed("\x02\x00")],
       ["RESTORE", "n6", "0", sealed("\x02\x02\x01a\x01a")],
       ["RESTORE", "n7", "0", sealed("\x0b\x08\x02\x00\x00\x00\x00\x00\x00\x00")],
-      ["EXISTS", "n", "n2", "n3", "n4", "n5", "n6", "n7"],
+      // A quicklist whose one node, plain or packed, is empty.
+      ["RESTORE", "n8", "0", sealed("\x12\x01\x01\x00")],
+      ["RESTORE", "n9", "0", sealed("\x12\x01\x02\x00")],
+      ["EXISTS", "n", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9"],
       ["RESTORE"],
       ["RESTORE", "n", "0"],
       ["DUMP", "missing"],

@@ -76,7 +76,11 @@ function restore(client: Client, argv: string[]): void {
   try {
     value = restorePayload(payload, config, !client.server.debugFlags.skipChecksumValidation);
   } catch (error) {
-    if (error instanceof RdbError) return w.error(BAD_DATA);
+    if (error instanceof RdbError) {
+      // As Redis's rdbReportError in a RESTORE: logged at verbose level, and only this command fails.
+      client.server.log.verbose(`Bad data format in RESTORE payload: ${error.message}`);
+      return w.error(BAD_DATA);
+    }
     throw error;
   }
   if (value === null) return w.error(BAD_PAYLOAD);

@@ -653,7 +653,10 @@ function blobEntries(r: Reader, start: number, decode: (bytes: Uint8Array) => st
   try {
     return decode(bytes);
   } catch (error) {
-    if (error instanceof ListpackError || error instanceof BlobError) r.fail(error.message, start);
+    // Redis's wording ("Ziplist integrity check failed."), which tools and its tests look for in the log.
+    if (error instanceof ListpackError || error instanceof BlobError) {
+      r.fail(`integrity check failed: ${error.message}`, start);
+    }
     throw error;
   }
 }
@@ -751,7 +754,10 @@ function readObject(r: Reader, type: number, config: Config): RedisValue | null 
           }
         }
         if (container === QUICKLIST_NODE_PLAIN) {
-          list.push(r.string(), false);
+          const element = r.string();
+          // As Redis: a node, plain or packed, is never empty (a packed one is checked below).
+          if (element.length === 0) r.fail("quicklist integrity check failed: empty plain node", at);
+          list.push(element, false);
           continue;
         }
         const entries = blobEntries(
