@@ -102,13 +102,18 @@ Deno.test("parseInt64 is exact over the int64 range", () => {
   assert.equal(parseInt64("-9223372036854775808"), -(2n ** 63n));
 });
 
+/** A random integer of 1 to 19 digits, either sign, as text: int64's range and a little past it. */
+function randomIntegerText(rnd: () => number): string {
+  const digits = 1 + Math.floor(rnd() * 19);
+  let text = String(1 + Math.floor(rnd() * 9));
+  for (let d = 1; d < digits; d++) text += String(Math.floor(rnd() * 10));
+  return rnd() < 0.5 ? "-" + text : text;
+}
+
 Deno.test("parseInteger and parseInt64 agree with BigInt on 10,000 seeded random integers", () => {
   const rnd = mulberry32(0x5eed1);
   for (let i = 0; i < 10_000; i++) {
-    const digits = 1 + Math.floor(rnd() * 19);
-    let text = String(1 + Math.floor(rnd() * 9));
-    for (let d = 1; d < digits; d++) text += String(Math.floor(rnd() * 10));
-    if (rnd() < 0.5) text = "-" + text;
+    const text = randomIntegerText(rnd);
     const big = BigInt(text);
     const inRange = big <= 2n ** 63n - 1n && big >= -(2n ** 63n);
     assert.equal(parseInt64(text), inRange ? big : null, text);
@@ -135,10 +140,7 @@ Deno.test("expireMilliseconds refuses what Redis's int64 checks refuse, exactly 
   // Exact against BigInt on seeded random amounts of every size.
   const rnd = mulberry32(0xe7);
   for (let i = 0; i < 10_000; i++) {
-    const digits = 1 + Math.floor(rnd() * 19);
-    let text = String(1 + Math.floor(rnd() * 9));
-    for (let d = 1; d < digits; d++) text += String(Math.floor(rnd() * 10));
-    if (rnd() < 0.5) text = "-" + text;
+    const text = randomIntegerText(rnd);
     if (parseInteger(text) === null) continue;
     const seconds = rnd() < 0.5;
     const base = rnd() < 0.5 ? now : 0;
