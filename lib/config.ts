@@ -698,6 +698,8 @@ const EFFECTIVE = new Set([
   "timeout",
   "loglevel",
   "always-show-logo",
+  "min-replicas-to-write",
+  "min-replicas-max-lag",
   "logfile",
   "requirepass",
   "aclfile",

@@ -673,7 +673,7 @@ Deno.test("parameters without effect", () => {
   assert.ok(!names.includes("proto-max-bulk-len"));
   assert.ok(!names.includes("use-exit-on-panic"), "hidden test parameters are not listed");
   assert.ok(!names.includes("slave-priority"), "aliases are not listed");
-  assert.equal(names.length, 173 - 57);
+  assert.equal(names.length, 173 - 59);
   assert.ok(!names.includes("latency-tracking"));
   assert.equal(isSensitiveParam("requirepass"), true);
   assert.equal(isSensitiveParam("MasterAuth"), true);

@@ -119,6 +119,7 @@ const MISCONF =
   "during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs " +
   "for details about the RDB error.";
 const OOM = "OOM command not allowed when used memory > 'maxmemory'.";
+const NOREPLICAS = "NOREPLICAS Not enough good replicas to write.";
 
 export class RedixServer {
   readonly log = new Logger();
@@ -131,6 +132,8 @@ export class RedixServer {
    * errors of the commands it ran).
    */
   private errorsSeen = 0;
+  /** min-replicas-to-write and min-replicas-max-lag are set, which no write can satisfy without replicas. */
+  private writesNeedReplicas = false;
   /** SLOWLOG, and its threshold (slowlog-log-slower-than, microseconds; negative: off). */
   readonly slowlog = new SlowLog();
   private slowerThan = 10000;
@@ -287,6 +290,13 @@ export class RedixServer {
       this.limits.maxQueryBuffer = config.getNumber("client-query-buffer-limit");
     });
     follow(["slowlog-log-slower-than"], () => this.slowerThan = config.getNumber("slowlog-log-slower-than"));
+    // As Redis's checkGoodReplicasStatus, with no replicas: every write is refused while both are set.
+    follow(
+      ["min-replicas-to-write", "min-replicas-max-lag"],
+      () =>
+        this.writesNeedReplicas = config.getNumber("min-replicas-to-write") > 0 &&
+          config.getNumber("min-replicas-max-lag") > 0,
+    );
     follow(["latency-tracking"], () => this.latencyTracking = config.getBool("latency-tracking"));
     follow(
       ["latency-monitor-threshold"],
@@ -687,6 +697,10 @@ export class RedixServer {
       rejectCommand(client, argv, command, MISCONF);
       return;
     }
+    if (this.writesNeedReplicas && writes(client, command)) {
+      rejectCommand(client, argv, command, NOREPLICAS);
+      return;
+    }
     if (client.protocol === 2 && this.pubsub.isSubscribed(client) && !allowedWhileSubscribed(command)) {
       rejectCommand(
         client,
@@ -753,10 +767,7 @@ export class RedixServer {
    * write, an EXEC of writes, or PING (so that monitoring notices).
    */
   private refusedForDiskError(client: Client, command: Command): boolean {
-    if (!this.persistence.writesDenied) return false;
-    if (command.flags.has("write") || command.name === "ping") return true;
-    return command.name === "exec" &&
-      (client.transaction.queued?.some((queued) => queued.command.flags.has("write")) ?? false);
+    return this.persistence.writesDenied && (command.name === "ping" || writes(client, command));
   }
 
   /** Whether `client` is running the commands it has read (see {@link beginRun}). */
@@ -1204,4 +1215,11 @@ function startBanner(port: number): string {
     "",
     "",
   ].join("\n");
+}
+
+/** Redis's is_write_command: a write, or an EXEC with a write queued. */
+function writes(client: Client, command: Command): boolean {
+  if (command.flags.has("write")) return true;
+  return command.name === "exec" &&
+    (client.transaction.queued?.some((queued) => queued.command.flags.has("write")) ?? false);
 }
