@@ -665,10 +665,16 @@ function fillList(list: ListValue, entries: string[]): void {
   for (const e of entries) list.push(e, false);
 }
 
+// The checks of a blob's entries fail in Redis's words for a blob ("Ziplist integrity check failed.").
+
 function fillHash(r: Reader, hash: HashValue, entries: string[], config: Config, start: number): void {
-  if (entries.length % 2 !== 0) r.fail("hash blob with an odd number of entries", start);
+  if (entries.length % 2 !== 0) {
+    r.fail("integrity check failed: hash blob with an odd number of entries", start);
+  }
   for (let i = 0; i < entries.length; i += 2) {
-    if (!hash.set(entries[i], entries[i + 1], config)) r.fail("duplicate hash fields detected", start);
+    if (!hash.set(entries[i], entries[i + 1], config)) {
+      r.fail("integrity check failed: duplicate hash fields detected", start);
+    }
   }
 }
 
@@ -681,9 +687,13 @@ function parseScore(r: Reader, text: string, start: number): number {
 }
 
 function fillZset(r: Reader, zset: SortedSetValue, entries: string[], config: Config, start: number): void {
-  if (entries.length % 2 !== 0) r.fail("sorted set blob with an odd number of entries", start);
+  if (entries.length % 2 !== 0) {
+    r.fail("integrity check failed: sorted set blob with an odd number of entries", start);
+  }
   for (let i = 0; i < entries.length; i += 2) {
-    if (zset.score(entries[i]) !== undefined) r.fail("duplicate zset fields detected", start);
+    if (zset.score(entries[i]) !== undefined) {
+      r.fail("integrity check failed: duplicate zset fields detected", start);
+    }
     zset.insert(entries[i], parseScore(r, entries[i + 1], start), config);
   }
 }
@@ -691,7 +701,7 @@ function fillZset(r: Reader, zset: SortedSetValue, entries: string[], config: Co
 function fillSet(r: Reader, set: SetValue, members: string[], config: Config, start: number): void {
   const max = config.getNumber("set-max-intset-entries");
   for (const member of members) {
-    if (!set.add(member, max)) r.fail("duplicate set members detected", start);
+    if (!set.add(member, max)) r.fail("integrity check failed: duplicate set members detected", start);
   }
 }
 
