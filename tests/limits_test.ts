@@ -417,3 +417,22 @@ Deno.test("CLIENT LIST lays out the output waiting for a client that does not re
     reader.close();
   });
 });
+
+Deno.test("client-output-buffer-limit: a subscriber left over the soft limit is closed when its seconds are up, with no more output coming", async () => {
+  await withServer(async ({ port, server }) => {
+    const admin = await RawConnection.open(port);
+    assert.equal(await admin.command("CONFIG", "SET", "client-output-buffer-limit", "pubsub 0 64kb 1"), "OK");
+    const reader = await RawConnection.open(port);
+    const id = await reader.command("CLIENT", "ID") as number;
+    assert.deepEqual(await reader.command("SUBSCRIBE", "c"), ["subscribe", "c", 1]);
+    const payload = "p".repeat(16 * 1024);
+    while (server.clients.get(id)!.unsentOutput < 64 * 1024) {
+      assert.equal(await admin.command("PUBLISH", "c", payload), 1);
+    }
+    // Nothing more is published: the background cycle, not a new message, finds it over for too long.
+    await waitFor(() => !server.clients.has(id), "the subscriber to be closed");
+    assert.equal(await admin.command("PUBLISH", "c", "x"), 0);
+    admin.close();
+    reader.close();
+  });
+});

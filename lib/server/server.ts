@@ -1064,6 +1064,11 @@ export class RedixServer {
     const timeout = this.config.getNumber("timeout");
     // lastInteraction is read from coarseNow, up to a cron period older than the truth.
     if (timeout > 0) this.closeIdleClients(now, timeout * 1000 + Math.ceil(1000 / hz));
+    // As Redis's clientsCron: a client over its soft output limit is closed when its seconds are up,
+    // though no more output comes to it to be checked on.
+    for (const client of this.clients.values()) {
+      if (client.unsentOutput !== 0) this.outputLimits.closeIfExceeded(client);
+    }
     const sample = this.opsSample;
     const elapsed = now - sample.time;
     if (elapsed >= 1000) {
