@@ -476,13 +476,6 @@ export class RedixServer {
   };
 
   /**
-   * CONFIG SET of the TLS files, as Redis's applyTlsCfg: while TLS is served,
-   * they are read again and apply to the next connections; when that fails, the
-   * reason is logged and the change refused with Redis's error. CONFIG SET
-   * tls-auth-clients applies to the next connections as it is (Redis checks
-   * nothing then either: with no CA, no certificate verifies).
-   */
-  /**
    * CONFIG SET port and bind move the TCP listeners at once, as Redis's
    * changeListenPort and changeBindAddr do; connected clients stay.
    */
@@ -543,6 +536,13 @@ export class RedixServer {
     return undefined;
   }
 
+  /**
+   * CONFIG SET of the TLS files, as Redis's applyTlsCfg: while TLS is served,
+   * they are read again and apply to the next connections; when that fails, the
+   * reason is logged and the change refused with Redis's error. CONFIG SET
+   * tls-auth-clients applies to the next connections as it is (Redis checks
+   * nothing then either: with no CA, no certificate verifies).
+   */
   private registerTlsHooks(): void {
     const tlsListeners = () => this.listeners.filter((listener) => listener instanceof TlsListener);
     const reconfigure = () => {
@@ -1049,9 +1049,10 @@ export class RedixServer {
 
   private cron(hz: number): void {
     this.coarseNow = Date.now();
+    // DEBUG PAUSE-CRON 1 stops it all, a signal's shutdown too.
     if (this.debugFlags.pauseCron) return;
     if (this.signalled !== undefined) this.shutdownOnSignal(this.signalled);
-    // As Redis, no expiry, save points or timeouts on a half-loaded data set, nor while DEBUG PAUSE-CRON 1.
+    // As Redis, no expiry, save points or timeouts on a half-loaded data set.
     if (this.persistence.loading) return;
     // As Redis 7.0, a client pause keeps the data set still: no expiry (nor eviction) until it ends.
     if (!this.pause.paused && this.debugFlags.activeExpire) this.keyspace.activeExpireCycle(hz);
