@@ -62,6 +62,7 @@ cd "$SRC"
 for unit in "${units[@]}"; do
   log="$WORK/logs/$(echo "$unit" | tr / _).log"
   tclsh tests/test_helper.tcl --single "$unit" --clients 1 --timeout 120 "${skips[@]}" > "$log" 2>&1 || true
-  printf '%-28s ok %4d  err %3d  exceptions %d\n' "$unit" "$(grep -ac '\[.*ok.*\]:' "$log")" \
-    "$(grep -ac '\[.*err.*\]:' "$log")" "$(grep -ac 'exception' "$log")"
+  # Counted where each result is first printed (the summary at the end repeats the failures).
+  printf '%-28s ok %4d  failed %3d  exceptions %d\n' "$unit" "$(grep -ac '^\[.*ok.*\]:' "$log")" \
+    "$(grep -ac '^\[.*err.*\]:' "$log")" "$(grep -ac '^\[.*exception.*\]:' "$log")"
 done
