@@ -113,6 +113,8 @@ export class CommandLookahead {
     let keys = 0;
     let members = 0;
     let warmValues = false;
+    let lastKey: string | null = null;
+    let lastKeyHash = 0;
     // The one collection whose members are warmed: unknown (null) until a command names one.
     let collectionKey: string | null = null;
     let collection: Dict<unknown> | undefined = undefined;
@@ -124,7 +126,13 @@ export class CommandLookahead {
         this.entries[n] = command;
         let hash = NO_KEY;
         if (command !== undefined && command.firstKey === 1 && argv.length > 1) {
-          hash = this.warmHashes[keys++] = hashOf(argv[1]);
+          // A pipeline on one key (a set's SADDs) hashes it once: comparing costs less than hashing.
+          const key = argv[1];
+          if (key !== lastKey) {
+            lastKey = key;
+            lastKeyHash = hashOf(key);
+          }
+          hash = this.warmHashes[keys++] = lastKeyHash;
           warmValues ||= command.warmsValue;
         }
         this.keyHashes[n] = hash;

@@ -261,13 +261,15 @@ export class Dict<V> {
 
   /**
    * Reads the bucket of each of the first `n` hashes (from {@link hashOf})
-   * and its first entry's hash, stamp and key, so that lookups of those keys
-   * soon after find them in the CPU's cache. Done for a whole pipeline at once,
-   * these reads are independent and the CPU overlaps their cache misses, where
-   * the lookups, one command after another, would wait for each miss in turn.
-   * Changes nothing; returns a value made of what it read, which the caller
-   * must keep somewhere, so that the compiler cannot drop the reads.
-   * `warmValue`, if given, reads on from each first entry's value.
+   * and the entry of its chain likely to be the key (the first, or the second
+   * when the first has another hash): its hash, stamp and key, so that
+   * lookups of those keys soon after find them in the CPU's cache. Done for a
+   * whole pipeline at once, these reads are independent and the CPU overlaps
+   * their cache misses, where the lookups, one command after another, would
+   * wait for each miss in turn. Changes nothing; returns a value made of what
+   * it read, which the caller must keep somewhere, so that the compiler cannot
+   * drop the reads. `warmValue`, if given, reads on from each such entry's
+   * value.
    */
   warm(hashes: Int32Array, n: number, warmValue?: (value: V) => number): number {
     const heads = this.heads;
@@ -277,6 +279,14 @@ export class Dict<V> {
     for (let i = 0; i < n; i++) slots[i] = heads[hashes[i] & mask];
     const entryHashes = this.hashes;
     const keyOf = this.keyOf;
+    // With as many entries as buckets, a third of the keys sought are not first in their chain (a fifth
+    // at half as many): one step on past a first entry of another hash, for all keys together, finds
+    // most of those.
+    const next = this.next;
+    for (let i = 0; i < n; i++) {
+      const e = slots[i];
+      if (e !== 0 && entryHashes[e] !== hashes[i] && next[e] !== 0) slots[i] = next[e];
+    }
     let digest = 0;
     for (let i = 0; i < n; i++) {
       const e = slots[i];
@@ -362,12 +372,26 @@ export class Dict<V> {
    * until the next deletion. A new entry's stamp is left for the caller to set.
    */
   set(key: string, value: V): number {
+    return this.put(key, value, true);
+  }
+
+  /**
+   * Inserts the key with `value` if it is absent, else leaves its value as it
+   * is; returns its slot. For tables whose values never change (a set's
+   * members): an entry already there costs no write into its value's slot,
+   * which on a big table is a cache miss that look-ahead warming does not cover.
+   */
+  add(key: string, value: V): number {
+    return this.put(key, value, false);
+  }
+
+  private put(key: string, value: V, replace: boolean): number {
     const h = hashString(key);
     const b = h & this.mask;
     let e = this.heads[b];
     while (e !== 0) {
       if (this.hashes[e] === h && this.keyOf[e] === key) {
-        this.valueOf[e] = value;
+        if (replace) this.valueOf[e] = value;
         return e;
       }
       e = this.next[e];

@@ -42,6 +42,11 @@ Deno.test("Dict matches a Map over 100,000 random operations", () => {
     if (r < 0.0002) {
       dict.clear();
       model.clear();
+    } else if (r < setShare / 4) {
+      // add: inserts, but leaves a present key's value as it was.
+      const slot = dict.add(key, op);
+      if (!model.has(key)) model.set(key, op);
+      assert.equal(dict.valueAt(slot), model.get(key));
     } else if (r < setShare) {
       dict.set(key, op);
       model.set(key, op);
@@ -304,6 +309,7 @@ Deno.test("warm changes nothing, and a lookup primed with hashOf finds what a pl
     );
     const hashes = Int32Array.from(keys, hashOf);
     assert.equal(typeof dict.warm(hashes, keys.length), "number");
+    assert.equal(typeof dict.warm(hashes, keys.length, (value) => value), "number");
     for (let i = 0; i < keys.length; i++) {
       primeHash(keys[i], hashes[i]);
       assert.equal(dict.get(keys[i]), model.get(keys[i]));

@@ -84,7 +84,7 @@ export class SetValue implements Collection {
     const table = this.table;
     const before = table.size;
     if (table instanceof Dict) {
-      table.set(member, true);
+      table.add(member, true);
     } else {
       table.add(member);
       if (table.size > SMALL_SET_ENTRIES) this.dict();

@@ -259,7 +259,7 @@ function newScoreTable(): Dict<true> {
 }
 
 function setScore(scores: Dict<true>, member: string, score: number): void {
-  scores.setNumberAt(scores.set(member, true), score);
+  scores.setNumberAt(scores.add(member, true), score);
 }
 
 export class SortedSetValue implements Collection {
