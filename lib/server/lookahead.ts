@@ -31,7 +31,7 @@
  */
 import type { RespDecoder } from "../resp/decoder.ts";
 import type { Command, CommandTable } from "../commands/table.ts";
-import type { Database, RedisValue } from "../store/database.ts";
+import { type Database, warmValue } from "../store/database.ts";
 import { type Dict, hashOf, primeHash, primeMemberHash } from "../store/dict.ts";
 
 /**
@@ -47,11 +47,6 @@ const EMPTY: string[] = [];
 
 /** Where the digests of Dict.warm go, so that its reads stay (see there). */
 let warmDigest = 0;
-
-/** Reads on from a value found while warming keys: a collection's own arrays, a plain string's first chars. */
-function warmValue(value: RedisValue): number {
-  return typeof value === "object" ? value.warm() : value.length;
-}
 
 export class CommandLookahead {
   /** The decoded commands, slots 0 to count-1; slots are reused, so a read costs no array. */

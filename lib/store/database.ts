@@ -14,7 +14,7 @@
  * @module
  */
 import type { AccessClock } from "./access_clock.ts";
-import { Dict } from "./dict.ts";
+import { Dict, hashOf, primeHash } from "./dict.ts";
 import { entrySize } from "./eviction.ts";
 import type { Collection } from "./collection.ts";
 import type { StringValue } from "./raw_string.ts";
@@ -49,6 +49,24 @@ export interface DatabaseListener {
 export interface CopyOnWrite {
   before(key: string, copy: boolean): void;
 }
+
+/** Reads on from a value found while warming keys: a collection's own arrays, a plain string's first chars. */
+export function warmValue(value: RedisValue): number {
+  return typeof value === "object" ? value.warm() : value.length;
+}
+
+/**
+ * How many keys of a multi-key command are read ahead together: as many as
+ * the CPU overlaps misses for, few enough that the first are still in cache
+ * when they are looked up.
+ */
+const WARM_CHUNK = 32;
+/** The multi-key command's keys being read ahead (commands run one at a time), see {@link Database.warmKeys}. */
+const warming = { argv: [] as readonly string[], from: 0, step: 1, values: false, start: 0, end: 0 };
+/** The hashes of the keys warming.start to warming.end - 1. */
+const warmedKeyHashes = new Int32Array(WARM_CHUNK);
+/** Where warmKeys' digests go, so that its reads stay (see Dict.warm). */
+let warmedDigest = 0;
 
 export class Database {
   /** Not readonly: SWAPDB exchanges the contents of two databases, see {@link swapWith}. */
@@ -112,6 +130,41 @@ export class Database {
 
   has(key: string): boolean {
     return this.get(key) !== undefined;
+  }
+
+  /**
+   * Prepares a command that looks up the keys argv[from], argv[from + step],
+   * ... one after another (MGET, MSET) for {@link primeWarmedKey}, which reads
+   * their entries ahead, and with `values` what they hold, WARM_CHUNK keys at
+   * a time, so that their cache misses overlap rather than come one by one,
+   * as look-ahead does for a pipeline's keys (lib/server/lookahead.ts).
+   */
+  warmKeys(argv: readonly string[], from: number, step: number, values: boolean): void {
+    warming.argv = argv;
+    warming.from = from;
+    warming.step = step;
+    warming.values = values;
+    warming.start = warming.end = 0;
+  }
+
+  /**
+   * Before the lookup of the `index`-th key named to {@link warmKeys}: reads
+   * ahead the next WARM_CHUNK keys when the last read is used up, and hands
+   * the lookup the key's hash computed there.
+   */
+  primeWarmedKey(index: number): void {
+    const { argv, from, step } = warming;
+    if (index < warming.start || index >= warming.end) {
+      let n = 0;
+      for (let i = from + index * step; i < argv.length && n < WARM_CHUNK; i += step) {
+        warmedKeyHashes[n++] = hashOf(argv[i]);
+      }
+      warming.start = index;
+      warming.end = index + n;
+      warmedDigest ^= this.data.warm(warmedKeyHashes, n, warming.values ? warmValue : undefined);
+      if (this.expires.size !== 0) warmedDigest ^= this.expires.warm(warmedKeyHashes, n);
+    }
+    primeHash(argv[from + index * step], warmedKeyHashes[index - warming.start]);
   }
 
   /** Stores a value and clears any TTL the key had, as SET does. */

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { AccessClock } from "./access_clock.ts";
 import { Database } from "./database.ts";
 import { RawString } from "./raw_string.ts";
+import { mulberry32 } from "../../tests/prng.ts";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -170,4 +171,37 @@ Deno.test("keyAdded hears of keys new to a database only, expired ones included,
   db.keyAdded = undefined;
   db.set("after", "v");
   assert.deepEqual(added, ["0:k", "0:gone", "0:gone", "1:moved"]);
+});
+
+Deno.test("keys read ahead with warmKeys are found as plain lookups find them, chunk after chunk", () => {
+  const { db } = database();
+  const random = mulberry32(2024);
+  const model = new Map<string, string>();
+  for (let i = 0; i < 3000; i++) {
+    const key = `k${i}`;
+    db.set(key, `v${i}`);
+    model.set(key, `v${i}`);
+    // Some keys with a TTL, some of them past it by the time they are read: expiry reads them first.
+    if (i % 7 === 0) db.setExpiry(key, Date.now() + (i % 2 === 0 ? -SECOND : MINUTE));
+    if (i % 7 === 0 && i % 2 === 0) model.delete(key);
+  }
+  for (let round = 0; round < 100; round++) {
+    // MGET-style (step 1) or MSET-style (keys at every other slot), many chunks long, absent keys included.
+    const step = 1 + (round % 2);
+    const argv = ["CMD"];
+    const keys = 1 + Math.floor(random() * 150);
+    for (let i = 0; i < keys; i++) {
+      argv.push(`k${Math.floor(random() * 4000)}`);
+      if (step === 2) argv.push("value");
+    }
+    db.warmKeys(argv, 1, step, round % 3 === 0);
+    // Twice over, as MSETNX checks every key and then sets them.
+    for (let pass = 0; pass < 2; pass++) {
+      for (let i = 0; i < keys; i++) {
+        db.primeWarmedKey(i);
+        const key = argv[1 + i * step];
+        assert.equal(db.get(key), model.get(key), key);
+      }
+    }
+  }
 });
