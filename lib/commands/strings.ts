@@ -231,9 +231,9 @@ function getex(client: Client, argv: string[]): void {
 function mget(client: Client, argv: string[]): void {
   const w = client.writer;
   w.array(argv.length - 1);
-  client.db.warmKeys(argv, 1, 1, true);
+  client.db.warmKeys(1, 1, true);
   for (let i = 1; i < argv.length; i++) {
-    client.db.primeWarmedKey(i - 1);
+    client.db.primeWarmedKey(argv, i - 1);
     const value = readValue(client, argv[i]);
     // MGET never fails on a type clash: another type reads as null.
     replyString(w, value !== undefined && isString(value) ? value : null);
@@ -248,10 +248,10 @@ function msetGeneric(nx: boolean) {
       return;
     }
     const db = client.db;
-    db.warmKeys(argv, 1, 2, false);
+    db.warmKeys(1, 2, false);
     if (nx) {
       for (let i = 1; i < argv.length; i += 2) {
-        db.primeWarmedKey((i - 1) >> 1);
+        db.primeWarmedKey(argv, (i - 1) >> 1);
         if (db.has(argv[i])) {
           client.writer.integer(0);
           return;
@@ -260,7 +260,7 @@ function msetGeneric(nx: boolean) {
     }
     // Each key's `set` follows its own `new`, as in Redis, so not the table's events after all of them.
     for (let i = 1; i < argv.length; i += 2) {
-      db.primeWarmedKey((i - 1) >> 1);
+      db.primeWarmedKey(argv, (i - 1) >> 1);
       db.set(argv[i], argv[i + 1]);
       notifyKeyspaceEvent(client, NOTIFY.STRING, "set", argv[i]);
     }

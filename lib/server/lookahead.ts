@@ -11,8 +11,9 @@
  * redis-benchmark `-P 16` GET, SET, SADD and HSET run 15-30% faster with this
  * (README, Performance). For collection commands the values found are read
  * on into too (Collection.warm): on small collections that is where most of
- * the time goes; and for string reads, the string that GET copies out. Each command is then handed the hashes computed for it
- * ({@link primeHash}, {@link primeMemberHash}), so nothing is hashed twice.
+ * the time goes; and for string reads, the string that GET copies out. Each
+ * command is then handed the hashes computed for it ({@link primeHash},
+ * {@link primeMemberHash}), so nothing is hashed twice.
  *
  * What decoding ahead must not change:
  * - A protocol error after good commands is thrown only once they have run,

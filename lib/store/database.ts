@@ -62,7 +62,7 @@ export function warmValue(value: RedisValue): number {
  */
 const WARM_CHUNK = 32;
 /** The multi-key command's keys being read ahead (commands run one at a time), see {@link Database.warmKeys}. */
-const warming = { argv: [] as readonly string[], from: 0, step: 1, values: false, start: 0, end: 0 };
+const warming = { from: 0, step: 1, values: false, start: 0, end: 0 };
 /** The hashes of the keys warming.start to warming.end - 1. */
 const warmedKeyHashes = new Int32Array(WARM_CHUNK);
 /** Where warmKeys' digests go, so that its reads stay (see Dict.warm). */
@@ -133,14 +133,13 @@ export class Database {
   }
 
   /**
-   * Prepares a command that looks up the keys argv[from], argv[from + step],
+   * Prepares a command that looks up its keys argv[from], argv[from + step],
    * ... one after another (MGET, MSET) for {@link primeWarmedKey}, which reads
    * their entries ahead, and with `values` what they hold, WARM_CHUNK keys at
    * a time, so that their cache misses overlap rather than come one by one,
    * as look-ahead does for a pipeline's keys (lib/server/lookahead.ts).
    */
-  warmKeys(argv: readonly string[], from: number, step: number, values: boolean): void {
-    warming.argv = argv;
+  warmKeys(from: number, step: number, values: boolean): void {
     warming.from = from;
     warming.step = step;
     warming.values = values;
@@ -148,12 +147,14 @@ export class Database {
   }
 
   /**
-   * Before the lookup of the `index`-th key named to {@link warmKeys}: reads
-   * ahead the next WARM_CHUNK keys when the last read is used up, and hands
-   * the lookup the key's hash computed there.
+   * Before the lookup of the command's `index`-th key (see {@link warmKeys};
+   * `argv` is the command's, passed again rather than kept, so that a big
+   * MSET's arguments are not held after it): reads ahead the next WARM_CHUNK
+   * keys when the last read is used up, and hands the lookup the key's hash
+   * computed there.
    */
-  primeWarmedKey(index: number): void {
-    const { argv, from, step } = warming;
+  primeWarmedKey(argv: readonly string[], index: number): void {
+    const { from, step } = warming;
     if (index < warming.start || index >= warming.end) {
       let n = 0;
       for (let i = from + index * step; i < argv.length && n < WARM_CHUNK; i += step) {
