@@ -747,6 +747,42 @@ Deno.test("ioredis: counters, floats, APPEND, GETRANGE, SETRANGE, LCS", async ()
   });
 });
 
+Deno.test("ioredis: MGET, MSET and MSETNX over many keys (read ahead in chunks), with TTLs and other types", async () => {
+  await withServer(async ({ port }) => {
+    const redis = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0 });
+    await redis.connect();
+    try {
+      const keys = Array.from({ length: 200 }, (_, i) => `big:${i}`);
+      // Some keys hold a TTL (so every lookup reads the expiry table first), some another type.
+      await redis.mset(...keys.flatMap((key, i) => [key, `v${i}`]));
+      for (let i = 0; i < 200; i += 9) await redis.expire(keys[i], 1000);
+      await redis.sadd("big:set", "m");
+      const asked = [...keys, "big:set", "big:absent", keys[0], keys[199]];
+      assert.deepEqual(await redis.mget(...asked), [
+        ...keys.map((_, i) => `v${i}`),
+        null,
+        null,
+        "v0",
+        "v199",
+      ]);
+      // MSET clears the TTLs of the keys it writes, whichever chunk they are in.
+      await redis.mset(...keys.flatMap((key, i) => [key, `w${i}`]));
+      assert.equal(await redis.ttl(keys[0]), -1);
+      assert.equal(await redis.ttl(keys[198]), -1);
+      assert.deepEqual(await redis.mget(...keys), keys.map((_, i) => `w${i}`));
+      // MSETNX: one key present, past the first chunk, and nothing is written.
+      const fresh = Array.from({ length: 100 }, (_, i) => `fresh:${i}`);
+      assert.equal(await redis.msetnx(...fresh.flatMap((key) => [key, "x"]), keys[150], "y"), 0);
+      assert.equal(await redis.exists(...fresh), 0);
+      assert.equal(await redis.get(keys[150]), "w150");
+      assert.equal(await redis.msetnx(...fresh.flatMap((key) => [key, "x"])), 1);
+      assert.equal(await redis.exists(...fresh), 100);
+    } finally {
+      await redis.quit();
+    }
+  });
+});
+
 Deno.test("node-redis (RESP3): binary APPEND and GETRANGE, INCRBYFLOAT, LCS IDX as a map", async () => {
   await withServer(async ({ port }) => {
     const client = createClient({ socket: { host: "127.0.0.1", port }, RESP: 3 });
