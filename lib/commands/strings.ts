@@ -233,7 +233,7 @@ function mget(client: Client, argv: string[]): void {
   w.array(argv.length - 1);
   client.db.warmKeys(1, 1, true);
   for (let i = 1; i < argv.length; i++) {
-    client.db.primeWarmedKey(argv, i - 1);
+    client.db.primeWarmedKey(argv, i);
     const value = readValue(client, argv[i]);
     // MGET never fails on a type clash: another type reads as null.
     replyString(w, value !== undefined && isString(value) ? value : null);
@@ -251,7 +251,7 @@ function msetGeneric(nx: boolean) {
     db.warmKeys(1, 2, false);
     if (nx) {
       for (let i = 1; i < argv.length; i += 2) {
-        db.primeWarmedKey(argv, (i - 1) >> 1);
+        db.primeWarmedKey(argv, i);
         if (db.has(argv[i])) {
           client.writer.integer(0);
           return;
@@ -260,7 +260,7 @@ function msetGeneric(nx: boolean) {
     }
     // Each key's `set` follows its own `new`, as in Redis, so not the table's events after all of them.
     for (let i = 1; i < argv.length; i += 2) {
-      db.primeWarmedKey(argv, (i - 1) >> 1);
+      db.primeWarmedKey(argv, i);
       db.set(argv[i], argv[i + 1]);
       notifyKeyspaceEvent(client, NOTIFY.STRING, "set", argv[i]);
     }

@@ -32,7 +32,7 @@
  */
 import type { RespDecoder } from "../resp/decoder.ts";
 import type { Command, CommandTable } from "../commands/table.ts";
-import { type Database, warmValue } from "../store/database.ts";
+import type { Database } from "../store/database.ts";
 import { type Dict, hashOf, primeHash, primeMemberHash } from "../store/dict.ts";
 
 /**
@@ -158,11 +158,7 @@ export class CommandLookahead {
     }
     this.count = n;
     // One key is looked up soon enough by its command.
-    if (keys > 1) {
-      warmDigest ^= db.data.warm(this.warmHashes, keys, warmValues ? warmValue : undefined);
-      // Every lookup of a key reads its TTL first, once any key has one.
-      if (db.expires.size !== 0) warmDigest ^= db.expires.warm(this.warmHashes, keys);
-    }
+    if (keys > 1) warmDigest ^= db.warmEntries(this.warmHashes, keys, warmValues);
     if (members > 1 && collection !== undefined) {
       warmDigest ^= collection.warm(this.warmMemberHashes, members);
     }

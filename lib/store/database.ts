@@ -51,7 +51,7 @@ export interface CopyOnWrite {
 }
 
 /** Reads on from a value found while warming keys: a collection's own arrays, a plain string's first chars. */
-export function warmValue(value: RedisValue): number {
+function warmValue(value: RedisValue): number {
   return typeof value === "object" ? value.warm() : value.length;
 }
 
@@ -65,7 +65,7 @@ const WARM_CHUNK = 32;
 const warming = { from: 0, step: 1, values: false, start: 0, end: 0 };
 /** The hashes of the keys warming.start to warming.end - 1. */
 const warmedKeyHashes = new Int32Array(WARM_CHUNK);
-/** Where warmKeys' digests go, so that its reads stay (see Dict.warm). */
+/** Where primeWarmedKey's digests go, so that its reads stay (see Dict.warm). */
 let warmedDigest = 0;
 
 export class Database {
@@ -133,11 +133,23 @@ export class Database {
   }
 
   /**
+   * Reads the entries of the first `n` keys hashed in `hashes` (hashOf), and
+   * with `values` what they hold, see {@link Dict.warm}; and their expiry
+   * times, which every lookup reads first once any key has one. Returns
+   * Dict.warm's digest, for the caller to keep.
+   */
+  warmEntries(hashes: Int32Array, n: number, values: boolean): number {
+    let digest = this.data.warm(hashes, n, values ? warmValue : undefined);
+    if (this.expires.size !== 0) digest ^= this.expires.warm(hashes, n);
+    return digest;
+  }
+
+  /**
    * Prepares a command that looks up its keys argv[from], argv[from + step],
    * ... one after another (MGET, MSET) for {@link primeWarmedKey}, which reads
-   * their entries ahead, and with `values` what they hold, WARM_CHUNK keys at
-   * a time, so that their cache misses overlap rather than come one by one,
-   * as look-ahead does for a pipeline's keys (lib/server/lookahead.ts).
+   * their entries ahead ({@link warmEntries}) WARM_CHUNK keys at a time, so
+   * that their cache misses overlap rather than come one by one, as look-ahead
+   * does for a pipeline's keys (lib/server/lookahead.ts).
    */
   warmKeys(from: number, step: number, values: boolean): void {
     warming.from = from;
@@ -147,25 +159,24 @@ export class Database {
   }
 
   /**
-   * Before the lookup of the command's `index`-th key (see {@link warmKeys};
-   * `argv` is the command's, passed again rather than kept, so that a big
-   * MSET's arguments are not held after it): reads ahead the next WARM_CHUNK
-   * keys when the last read is used up, and hands the lookup the key's hash
+   * Before the lookup of the key argv[at] (see {@link warmKeys}; `argv` is
+   * the command's, passed again rather than kept, so that a big MSET's
+   * arguments are not held after it): reads ahead the next WARM_CHUNK keys
+   * when the last read is used up, and hands the lookup the key's hash
    * computed there.
    */
-  primeWarmedKey(argv: readonly string[], index: number): void {
-    const { from, step } = warming;
+  primeWarmedKey(argv: readonly string[], at: number): void {
+    const index = (at - warming.from) / warming.step;
     if (index < warming.start || index >= warming.end) {
       let n = 0;
-      for (let i = from + index * step; i < argv.length && n < WARM_CHUNK; i += step) {
+      for (let i = at; i < argv.length && n < WARM_CHUNK; i += warming.step) {
         warmedKeyHashes[n++] = hashOf(argv[i]);
       }
       warming.start = index;
       warming.end = index + n;
-      warmedDigest ^= this.data.warm(warmedKeyHashes, n, warming.values ? warmValue : undefined);
-      if (this.expires.size !== 0) warmedDigest ^= this.expires.warm(warmedKeyHashes, n);
+      warmedDigest ^= this.warmEntries(warmedKeyHashes, n, warming.values);
     }
-    primeHash(argv[from + index * step], warmedKeyHashes[index - warming.start]);
+    primeHash(argv[at], warmedKeyHashes[index - warming.start]);
   }
 
   /** Stores a value and clears any TTL the key had, as SET does. */

@@ -198,7 +198,7 @@ Deno.test("keys read ahead with warmKeys are found as plain lookups find them, c
     // Twice over, as MSETNX checks every key and then sets them.
     for (let pass = 0; pass < 2; pass++) {
       for (let i = 0; i < keys; i++) {
-        db.primeWarmedKey(argv, i);
+        db.primeWarmedKey(argv, 1 + i * step);
         const key = argv[1 + i * step];
         assert.equal(db.get(key), model.get(key), key);
       }
