@@ -24,7 +24,9 @@ const SAME_OBJECT = "ERR source and destination objects are the same";
 function del(client: Client, argv: string[]): void {
   const db = client.db;
   let deleted = 0;
+  db.warmKeys(1, 1, false);
   for (let i = 1; i < argv.length; i++) {
+    db.primeWarmedKey(argv, i);
     if (!db.delete(argv[i])) continue;
     notifyKeyspaceEvent(client, NOTIFY.GENERIC, "del", argv[i]);
     deleted++;
@@ -40,7 +42,9 @@ function del(client: Client, argv: string[]): void {
 function countExisting(lookup: typeof readValue) {
   return (client: Client, argv: string[]): void => {
     let count = 0;
+    client.db.warmKeys(1, 1, false);
     for (let i = 1; i < argv.length; i++) {
+      client.db.primeWarmedKey(argv, i);
       if (lookup(client, argv[i]) !== undefined) count++;
     }
     client.writer.integer(count);

@@ -168,6 +168,8 @@ export class Database {
   primeWarmedKey(argv: readonly string[], at: number): void {
     const index = (at - warming.from) / warming.step;
     if (index < warming.start || index >= warming.end) {
+      // A last key alone has no misses to overlap with (look-ahead has read a single-key DEL's already).
+      if (at + warming.step >= argv.length) return;
       let n = 0;
       for (let i = at; i < argv.length && n < WARM_CHUNK; i += warming.step) {
         warmedKeyHashes[n++] = hashOf(argv[i]);
