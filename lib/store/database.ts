@@ -146,7 +146,7 @@ export class Database {
 
   /**
    * Prepares a command that looks up its keys argv[from], argv[from + step],
-   * ... one after another (MGET, MSET) for {@link primeWarmedKey}, which reads
+   * ... one after another (MGET, MSET, DEL, EXISTS) for {@link primeWarmedKey}, which reads
    * their entries ahead ({@link warmEntries}) WARM_CHUNK keys at a time, so
    * that their cache misses overlap rather than come one by one, as look-ahead
    * does for a pipeline's keys (lib/server/lookahead.ts).
