@@ -144,7 +144,8 @@ export class RespDecoder {
       this.start = 0;
       this.end = used;
     }
-    return this.bytes.subarray(this.end);
+    // Usually all was consumed: the buffer itself, without a view made per read.
+    return this.end === 0 ? this.bytes : this.bytes.subarray(this.end);
   }
 
   commit(n: number): void {

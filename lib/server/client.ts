@@ -296,7 +296,7 @@ export class Client {
         let sent = 0;
         while (sent < data.length) {
           this.inFlight = data.length - sent;
-          sent += await this.conn.write(data.subarray(sent));
+          sent += await this.conn.write(sent === 0 ? data : data.subarray(sent));
           this.server.stats.writesProcessed++;
         }
         this.server.stats.netOutputBytes += data.length;
