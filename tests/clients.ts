@@ -49,3 +49,16 @@ export async function withIoredis(
     redis.disconnect();
   }
 }
+
+/**
+ * The multi-key read-ahead tests' keys: `${prefix}:0` .. `${prefix}:199` holding "v0" .. "v199", every 7th
+ * with a TTL (so that each lookup reads the expiry table first), and `${prefix}:other`, a set. Returns the
+ * string keys, which span several read-ahead chunks.
+ */
+export async function writeManyKeys(redis: Redis, prefix: string): Promise<string[]> {
+  const keys = Array.from({ length: 200 }, (_, i) => `${prefix}:${i}`);
+  await redis.mset(...keys.flatMap((key, i) => [key, `v${i}`]));
+  for (let i = 0; i < keys.length; i += 7) await redis.expire(keys[i], 1000);
+  await redis.sadd(`${prefix}:other`, "m");
+  return keys;
+}

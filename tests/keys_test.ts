@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { createClient } from "redis";
 import { Redis } from "ioredis";
+import { withIoredis, writeManyKeys } from "./clients.ts";
 import { commandDefinitions } from "../lib/commands/mod.ts";
 import { CommandTable } from "../lib/commands/table.ts";
 import type { RedixServer } from "../lib/server/server.ts";
@@ -900,22 +901,16 @@ Deno.test("node-redis: scanIterator with TYPE and COUNT returns every key", asyn
 
 Deno.test("ioredis: DEL, UNLINK, EXISTS and TOUCH over many keys (read ahead in chunks), with TTLs and other types", async () => {
   await withServer(async ({ port }) => {
-    const redis = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0 });
-    await redis.connect();
-    try {
-      const keys = Array.from({ length: 200 }, (_, i) => `many:${i}`);
-      await redis.mset(...keys.flatMap((key, i) => [key, `v${i}`]));
-      // Some keys hold a TTL (so every lookup reads the expiry table first), some another type.
-      for (let i = 0; i < 200; i += 7) await redis.expire(keys[i], 1000);
-      await redis.rpush("many:list", "a");
-      const asked = [...keys, "many:list", "many:absent", keys[0], keys[199]];
+    await withIoredis(port, {}, async (redis) => {
+      const keys = await writeManyKeys(redis, "many");
+      const asked = [...keys, "many:other", "many:absent", keys[0], keys[199]];
       assert.equal(await redis.exists(...asked), 203);
       assert.equal(await redis.touch(...asked), 203);
       assert.equal(await redis.exists("many:absent"), 0);
       assert.equal(await redis.exists(keys[5]), 1);
-      // Every other key, past several chunks, plus the list; a key named twice goes once.
+      // Every other key, past several chunks, plus the set; a key named twice goes once.
       const even = keys.filter((_, i) => i % 2 === 0);
-      assert.equal(await redis.del(...even, "many:list", "many:absent", keys[0]), 101);
+      assert.equal(await redis.del(...even, "many:other", "many:absent", keys[0]), 101);
       assert.equal(await redis.exists(...keys), 100);
       assert.deepEqual(
         await redis.mget(...keys.slice(0, 4)),
@@ -926,8 +921,6 @@ Deno.test("ioredis: DEL, UNLINK, EXISTS and TOUCH over many keys (read ahead in 
       assert.equal(await redis.del(odd[60]), 1);
       assert.equal(await redis.exists(...odd), 39);
       assert.equal(await redis.get(keys[199]), "v199");
-    } finally {
-      await redis.quit();
-    }
+    });
   });
 });
