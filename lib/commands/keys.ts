@@ -41,10 +41,11 @@ function del(client: Client, argv: string[]): void {
  */
 function countExisting(lookup: typeof readValue) {
   return (client: Client, argv: string[]): void => {
+    const db = client.db;
     let count = 0;
-    client.db.warmKeys(1, 1, false);
+    db.warmKeys(1, 1, false);
     for (let i = 1; i < argv.length; i++) {
-      client.db.primeWarmedKey(argv, i);
+      db.primeWarmedKey(argv, i);
       if (lookup(client, argv[i]) !== undefined) count++;
     }
     client.writer.integer(count);
